@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+// The I/O floor of issue #3: no header reader can index a file faster than it can open it, read its first
+// bytes and close it. Walks the tree with the same candidate filter as the indexers (.dcm, .dicom, .ima or
+// no extension), then open + one read of --bytes + close per file on --threads threads.
+//
+//   naspacs-iofloor <folder> [--threads 8] [--bytes 8192]
+// Prints one JSON line: files, bytes read, seconds, files per second.
+var options = FloorOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: naspacs-iofloor <folder> [--threads N>=1] [--bytes N>=1]");
+    return 2;
+}
+
+var stopwatch = Stopwatch.StartNew();
+long files = 0;
+long bytes = 0;
+long failures = 0;
+Parallel.ForEach(
+    Candidates.Enumerate(options.Root),
+    new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
+    () => new byte[options.Bytes],
+    (path, _, buffer) =>
+    {
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            int read = RandomAccess.Read(handle, buffer, 0);
+            Interlocked.Add(ref bytes, read);
+            Interlocked.Increment(ref files);
+        }
+        catch (IOException)
+        {
+            Interlocked.Increment(ref failures);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            Interlocked.Increment(ref failures);
+        }
+
+        return buffer;
+    },
+    _ => { });
+stopwatch.Stop();
+
+double seconds = stopwatch.Elapsed.TotalSeconds;
+Console.WriteLine(string.Create(
+    CultureInfo.InvariantCulture,
+    $"{{\"files\": {files}, \"failures\": {failures}, \"bytes_read\": {bytes}, \"threads\": {options.Threads}, \"seconds\": {seconds:F3}, \"files_per_second\": {files / Math.Max(seconds, 1e-9):F0}}}"));
+return failures == 0 ? 0 : 1;
+
+/// <summary>Command-line options of the floor program.</summary>
+internal sealed record FloorOptions(string Root, int Threads, int Bytes)
+{
+    public static FloorOptions? Parse(string[] args)
+    {
+        string? root = null;
+        int threads = 8;
+        int bytes = 8192;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out threads):
+                case "--bytes" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out bytes):
+                    i++;
+                    break;
+                default:
+                    if (root is not null || args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+
+                    root = args[i];
+                    break;
+            }
+        }
+
+        return root is null || threads < 1 || bytes < 1 || !Directory.Exists(root) ? null : new FloorOptions(root, threads, bytes);
+    }
+}
+
+/// <summary>The candidate walk: every file whose extension is .dcm, .dicom, .ima (any case) or empty.</summary>
+internal static class Candidates
+{
+    private static readonly EnumerationOptions Walk = new()
+    {
+        RecurseSubdirectories = true,
+        IgnoreInaccessible = true,
+        AttributesToSkip = FileAttributes.None,
+    };
+
+    public static IEnumerable<string> Enumerate(string root) =>
+        Directory.EnumerateFiles(root, "*", Walk).Where(IsCandidate);
+
+    private static bool IsCandidate(string path)
+    {
+        ReadOnlySpan<char> extension = Path.GetExtension(path.AsSpan());
+        return extension.IsEmpty
+            || extension.Equals(".dcm", StringComparison.OrdinalIgnoreCase)
+            || extension.Equals(".dicom", StringComparison.OrdinalIgnoreCase)
+            || extension.Equals(".ima", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+"""The indexing benchmark of issue #3. Start it through run.sh, which builds the .NET tools first.
+
+1. Generates a corpus with benchmarks/corpus/make_corpus.py (untimed).
+2. Reads every file once (untimed) so the page cache is warm.
+3. For each tool: one untimed warm-up run, then --runs timed runs measured by measure.py.
+4. Prints a table of medians (wall time, files/s, peak RSS, bytes read per file) and the
+   ratios against the issue's targets, and writes all raw runs to WORK/results-<files>.json.
+
+--rss-sizes 100000,300000 instead measures `naspacs index` peak RSS at those corpus sizes
+(one run each after a warm-up) and extrapolates linearly to 1,000,000 files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from measure import measure  # noqa: E402
+
+PYTHON = "/usr/bin/python3"
+MAKE_CORPUS = REPO / "benchmarks" / "corpus" / "make_corpus.py"
+SEED_INDEXER = REPO / "benchmarks" / "reference" / "seed_indexer.py"
+INSTANCES_PER_SERIES = 16
+STUDIES_PER_PATIENT = 2
+SERIES_PER_STUDY = 3
+
+# The tags NasPacs indexes (src/NasPacs.Abstractions/Indexing/QueryModels.cs), asked of gdcmscanner too.
+INDEX_TAGS = (
+    "0002,0010", "0008,0005", "0008,0018", "0008,0020", "0008,0021", "0008,0030", "0008,0050",
+    "0008,0060", "0008,0080", "0008,0090", "0008,1030", "0008,103e", "0010,0010", "0010,0020",
+    "0010,0030", "0010,0040", "0018,0015", "0020,000d", "0020,000e", "0020,0010", "0020,0011",
+    "0020,0013",
+)
+
+
+@dataclass
+class Tool:
+    """One row of the benchmark: how to run it and what to do before each run."""
+
+    key: str
+    label: str
+    argv: Callable[[], list]
+    before_each: Callable[[], None] = lambda: None
+    warmups: int = 1
+    runs: list = field(default_factory=list)
+
+
+def corpus_shape(files: int, pixel_set: int) -> dict:
+    per_patient = STUDIES_PER_PATIENT * SERIES_PER_STUDY * INSTANCES_PER_SERIES
+    patients = max(1, round((files - pixel_set) / per_patient))
+    return {"patients": patients, "studies_per_patient": STUDIES_PER_PATIENT,
+            "series_per_study": SERIES_PER_STUDY, "instances_per_series": INSTANCES_PER_SERIES,
+            "pixel_set": pixel_set}
+
+
+def make_corpus(root: Path, shape: dict, seed: int) -> dict:
+    manifest_path = root / "manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        wanted = dict(shape, seed=seed)
+        if all(manifest["parameters"].get(k) == v for k, v in wanted.items()):
+            print(f"corpus: reusing {root} ({manifest['files']} files)", flush=True)
+            return manifest
+        shutil.rmtree(root)
+    argv = [PYTHON, str(MAKE_CORPUS), "--out", str(root), "--seed", str(seed)]
+    for key, value in shape.items():
+        argv += [f"--{key.replace('_', '-')}", str(value)]
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    manifest = json.loads(manifest_path.read_text())
+    print(f"corpus: {manifest['files']} files, {manifest['series']} series in "
+          f"{time.perf_counter() - started:.1f} s (untimed) at {root}", flush=True)
+    return manifest
+
+
+def warm_page_cache(root: Path) -> None:
+    """Reads every byte of the tree once, so no timed run pays for the disk."""
+    started, total = time.perf_counter(), 0
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                while chunk := f.read(1 << 20):
+                    total += len(chunk)
+    print(f"page cache: read {total / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s (untimed)", flush=True)
+
+
+def remove_db(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+def build_tools(args: argparse.Namespace, root: Path, work: Path) -> dict:
+    db = work / "naspacs-bench.db"
+    gdcm_argv = ["gdcmscanner", "-d", str(root), "-r", "-p"]
+    for tag in INDEX_TAGS:
+        gdcm_argv += ["-t", tag]
+    naspacs_argv = [args.naspacs, "index", str(root), "--db", str(db), "--json", str(work / "naspacs-summary.json")]
+    if args.naspacs_workers:
+        naspacs_argv += ["--workers", str(args.naspacs_workers)]
+    tools = [
+        Tool("naspacs-first", "`naspacs index`, fresh database", lambda: naspacs_argv, lambda: remove_db(db)),
+        Tool("naspacs-reindex", "`naspacs index` again, nothing changed", lambda: naspacs_argv),
+        Tool("floor-8", "I/O floor: open + read 8 KB + close, 8 threads (.NET 10)",
+             lambda: [args.floor, str(root), "--threads", "8"]),
+        Tool("floor-1", "I/O floor, 1 thread", lambda: [args.floor, str(root), "--threads", "1"]),
+        Tool("gdcmscanner", f"`gdcmscanner -r -p`, {len(INDEX_TAGS)} tags", lambda: gdcm_argv),
+        Tool("seed", "original design: pydicom, ThreadPoolExecutor(8)",
+             lambda: [PYTHON, str(SEED_INDEXER), str(root), "--output", str(work / "seed-index.json"),
+                      "--status", str(work / "seed-status.json"), "--workers", "8"],
+             warmups=args.seed_warmups),
+    ]
+    return {t.key: t for t in tools}
+
+
+def loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def run_tool(tool: Tool, runs: int, work: Path) -> None:
+    stdout = str(work / f"{tool.key}.out")
+    stderr = str(work / f"{tool.key}.err")
+    for i in range(tool.warmups + runs):
+        tool.before_each()
+        load = loadavg()
+        result = measure(tool.argv(), stdout, stderr)
+        result.update(warmup=i < tool.warmups, loadavg_before=load)
+        result["reported"] = summarize_output(tool.key, stdout)
+        kind = "warm-up" if result["warmup"] else f"run {i - tool.warmups + 1}"
+        print(f"  {tool.key:16} {kind:8} {result['wall_seconds']:8.2f} s  rss {result['max_rss_kb'] / 1024:7.1f} MB"
+              f"  exit {result['exit_code']}  load {load:.2f}", flush=True)
+        if result["exit_code"] != 0:
+            print(f"  {tool.key} failed; stderr tail:\n" + tail(stderr), flush=True)
+        if not result["warmup"]:
+            tool.runs.append(result)
+
+
+def tail(path: str, lines: int = 15) -> str:
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def summarize_output(key: str, stdout: str) -> dict:
+    """What the tool itself says it did, to cross-check the file count."""
+    text = Path(stdout).read_text(errors="replace") if os.path.exists(stdout) else ""
+    if key == "gdcmscanner":
+        return {"files_read": text.count("(could be read)")}
+    if key.startswith("naspacs"):
+        summary = Path(stdout).parent / "naspacs-summary.json"
+        if summary.exists():
+            try:
+                return json.loads(summary.read_text())
+            except json.JSONDecodeError:
+                return {"unparsed": summary.read_text()[:500]}
+        return {}
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {}
+
+
+def medians(tool: Tool, files: int) -> dict | None:
+    ok = [r for r in tool.runs if r["exit_code"] == 0]
+    if not ok:
+        return None
+    wall = statistics.median(r["wall_seconds"] for r in ok)
+    return {
+        "runs": len(ok),
+        "wall_seconds": wall,
+        "files_per_second": files / wall,
+        "max_rss_mb": statistics.median(r["max_rss_kb"] for r in ok) / 1024,
+        "rchar_per_file": statistics.median(r["rchar"] for r in ok) / files,
+        "syscr_per_file": statistics.median(r["syscr"] for r in ok) / files,
+        "wall_min": min(r["wall_seconds"] for r in ok),
+        "wall_max": max(r["wall_seconds"] for r in ok),
+    }
+
+
+def fmt_bytes(n: float) -> str:
+    return f"{n / 1024:,.1f} KiB" if n >= 1024 else f"{n:,.0f} B"
+
+
+def report(tools: dict, files: int) -> tuple[str, dict]:
+    stats = {key: medians(tool, files) for key, tool in tools.items() if tool.runs}
+    lines = ["| tool | wall s (median; min–max) | files/s | peak RSS | bytes read per file (rchar) | read calls per file |",
+             "|---|---|---|---|---|---|"]
+    for key, tool in tools.items():
+        s = stats.get(key)
+        if s is None:
+            lines.append(f"| {tool.label} | pending / failed | | | | |")
+            continue
+        lines.append(f"| {tool.label} | {s['wall_seconds']:.3f} ({s['wall_min']:.3f}–{s['wall_max']:.3f}) | "
+                     f"{s['files_per_second']:,.0f} | {s['max_rss_mb']:.0f} MB | {fmt_bytes(s['rchar_per_file'])} | "
+                     f"{s['syscr_per_file']:.2f} |")
+    first, again = stats.get("naspacs-first"), stats.get("naspacs-reindex")
+    targets = [("first index ÷ original design (files/s)", first, stats.get("seed"), 100, "×"),
+               ("first index ÷ gdcmscanner (files/s)", first, stats.get("gdcmscanner"), 5, "×"),
+               ("first index ÷ I/O floor, 8 threads (files/s)", first, stats.get("floor-8"), 0.5, "×")]
+    lines += ["", "| target | needed | measured | met? |", "|---|---|---|---|"]
+    ratios = {}
+    for name, a, b, need, unit in targets:
+        if a and b:
+            ratio = a["files_per_second"] / b["files_per_second"]
+            ratios[name] = ratio
+            lines.append(f"| {name} | ≥ {need:g}{unit} | {ratio:,.2f}{unit} | {'yes' if ratio >= need else 'no'} |")
+        else:
+            lines.append(f"| {name} | ≥ {need:g}{unit} | pending | |")
+    if first and again:
+        ratio = first["wall_seconds"] / again["wall_seconds"]
+        ratios["re-index speed-up"] = ratio
+        lines.append(f"| re-index of an unchanged tree: first wall ÷ re-index wall | ≥ 10× | {ratio:,.2f}× | "
+                     f"{'yes' if ratio >= 10 else 'no'} |")
+    else:
+        lines.append("| re-index of an unchanged tree: first wall ÷ re-index wall | ≥ 10× | pending | |")
+    floor8, floor1 = stats.get("floor-8"), stats.get("floor-1")
+    if floor8 and floor1:
+        ratios["floor 8 threads ÷ 1 thread"] = floor8["files_per_second"] / floor1["files_per_second"]
+    return "\n".join(lines), {"medians": stats, "ratios": ratios}
+
+
+def machine_facts() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in subprocess.run(
+        ["lscpu"], capture_output=True, text=True).stdout.splitlines() if line.startswith("Model name")), "?")
+    return {"date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu_model": model,
+            "cores": os.cpu_count(), "kernel": platform.release(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def run_main(args: argparse.Namespace) -> int:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    root = work / f"corpus-{args.files}"
+    manifest = make_corpus(root, corpus_shape(args.files, args.pixel_set), args.seed)
+    files = manifest["files"]
+    tools = build_tools(args, root, work)
+    selected = [k for k in tools if k in args.tools]
+    if not Path(args.naspacs).exists():
+        print(f"naspacs CLI not found at {args.naspacs}: its rows are pending", flush=True)
+        selected = [k for k in selected if not k.startswith("naspacs")]
+    warm_page_cache(root)
+    facts = machine_facts()
+    facts["loadavg_start"] = loadavg()
+    for key in selected:
+        run_tool(tools[key], args.runs, work)
+    facts["loadavg_end"] = loadavg()
+    table, summary = report({k: tools[k] for k in tools if k in args.tools}, files)
+    print(f"\n{files:,} files ({manifest['series']:,} series, {manifest['pixel_set_files']} with 512×512 pixels), "
+          f"{facts['cpu_model']}, {facts['cores']} cores, {facts['date_utc']}, median of {args.runs} runs\n")
+    print(table)
+    results = {"machine": facts, "manifest": manifest, "summary": summary,
+               "runs": {k: tools[k].runs for k in selected}, "command": sys.argv}
+    out = work / f"results-{args.files}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nraw runs: {out}")
+    if not args.keep_corpus:
+        shutil.rmtree(root)
+    return 0
+
+
+def rss_main(args: argparse.Namespace) -> int:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    points = []
+    for size in args.rss_sizes:
+        root = work / f"corpus-{size}"
+        manifest = make_corpus(root, corpus_shape(size, 0), args.seed)
+        warm_page_cache(root)
+        tool = build_tools(args, root, work)["naspacs-first"]
+        run_tool(tool, 1, work)
+        r = tool.runs[-1]
+        points.append({"files": manifest["files"], "max_rss_mb": r["max_rss_kb"] / 1024,
+                       "wall_seconds": r["wall_seconds"], "exit_code": r["exit_code"], "reported": r["reported"]})
+        if not args.keep_corpus:
+            shutil.rmtree(root)
+    print("\n| files | peak RSS | wall s | files/s |\n|---|---|---|---|")
+    for p in points:
+        print(f"| {p['files']:,} | {p['max_rss_mb']:.0f} MB | {p['wall_seconds']:.2f} | {p['files'] / p['wall_seconds']:,.0f} |")
+    result = {"machine": machine_facts(), "points": points, "command": sys.argv}
+    if len(points) >= 2:
+        (a, b) = points[0], points[-1]
+        slope = (b["max_rss_mb"] - a["max_rss_mb"]) / (b["files"] - a["files"])
+        at_million = b["max_rss_mb"] + slope * (1_000_000 - b["files"])
+        result.update(slope_mb_per_100k_files=slope * 100_000, extrapolated_rss_mb_at_1m=at_million)
+        print(f"\nslope {slope * 100_000:.1f} MB per 100,000 files; linear extrapolation to 1,000,000 files: "
+              f"{at_million:.0f} MB (target ≤ 250 MB: {'met' if at_million <= 250 else 'not met'})")
+    (work / "results-rss.json").write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def parse_args(argv: list) -> argparse.Namespace:
+    all_tools = "naspacs-first,naspacs-reindex,floor-8,floor-1,gdcmscanner,seed"
+    p = argparse.ArgumentParser(description="NasPacs indexing benchmark (issue #3).")
+    p.add_argument("--files", type=int, default=20000, help="approximate corpus size (default 20000)")
+    p.add_argument("--pixel-set", type=int, default=200, help="files with 512x512 16-bit pixels (default 200)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--runs", type=int, default=3, help="timed runs per tool; the median is reported (default 3)")
+    p.add_argument("--seed-warmups", type=int, default=1,
+                   help="untimed runs of the slow Python baseline before timing (default 1)")
+    p.add_argument("--tools", default=all_tools, help=f"comma-separated subset of {all_tools}")
+    p.add_argument("--work", default="/tmp/naspacs-bench", help="work folder for corpus, databases, results")
+    p.add_argument("--naspacs", default="/tmp/naspacs-bench-cli/naspacs", help="the naspacs CLI (Release build)")
+    p.add_argument("--naspacs-workers", type=int, default=0, help="pass --workers N to naspacs (default: its own)")
+    p.add_argument("--floor", default="/tmp/naspacs-bench-floor/naspacs-iofloor", help="the I/O floor program")
+    p.add_argument("--keep-corpus", action="store_true", help="keep the generated corpus (default: delete it)")
+    p.add_argument("--rss-sizes", default="",
+                   help="e.g. 100000,300000: measure naspacs peak RSS at these sizes and extrapolate to 1M")
+    args = p.parse_args(argv)
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = set(args.tools) - set(all_tools.split(","))
+    if unknown:
+        p.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    args.rss_sizes = [int(s) for s in args.rss_sizes.split(",") if s.strip()]
+    return args
+
+
+def main(argv: list) -> int:
+    args = parse_args(argv)
+    return rss_main(args) if args.rss_sizes else run_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
