@@ -173,8 +173,8 @@ class ConcurrentDicomIndexer:
         self._status = IndexStatus(enumerated_files=len(file_paths), running=True)
         self._write_status()
         with ThreadPoolExecutor(max_workers=self.max_workers) as executor:
-            futures = [executor.submit(self._read, path) for path in file_paths]
-            for future in as_completed(futures):
+            # as_completed drops each future once yielded, so a finished header is not kept alive.
+            for future in as_completed([executor.submit(self._read, path) for path in file_paths]):
                 try:
                     path, ds = future.result()
                     self._add(path, ds)
