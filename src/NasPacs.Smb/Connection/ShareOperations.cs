@@ -1,0 +1,120 @@
+using NasPacs.Smb.Protocol;
+
+namespace NasPacs.Smb.Connection;
+
+/// <summary>The file operations on one connection, each in as few round trips as the protocol allows.</summary>
+internal static class ShareOperations
+{
+    /// <summary>A hostile server could otherwise stream a listing forever.</summary>
+    private const int MaxEntriesPerFolder = 10_000_000;
+
+    /// <summary>
+    /// Reads the start of a file in one round trip: CREATE + READ + CLOSE as one related compound (MS-SMB2 §3.2.4.1.4).
+    /// Returns the bytes read and, when they filled the request, the file's size so the caller can tell whether more exists.
+    /// </summary>
+    public static async Task<(int Read, long Size)> ReadPrefixAsync(SmbConnection connection, string path, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var want = Math.Min(destination.Length, connection.MaxReadSize);
+        var responses = await connection.SendAsync(
+            [
+                new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessReadFile, Create.OptionNonDirectory)),
+                new Smb2Request(Smb2Command.Read, Read.BuildRequest(FileId.Related, 0, want), want),
+                new Smb2Request(Smb2Command.Close, Close.BuildRequest(FileId.Related)),
+            ],
+            related: true,
+            cancellationToken).ConfigureAwait(false);
+        var created = Create.ParseResponse(responses[0].EnsureStatus().Message);
+        if (responses[1].Status == NtStatus.EndOfFile)
+        {
+            return (0, created.EndOfFile);
+        }
+
+        var data = Read.ParseResponse(responses[1].EnsureStatus().Message, want);
+        data.CopyTo(destination.Span);
+        return (data.Length, created.EndOfFile);
+    }
+
+    /// <summary>Size, time and kind of a file or folder in one round trip (CREATE + CLOSE); <see langword="null"/> when it does not exist.</summary>
+    public static async Task<CreateResult?> StatAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var responses = await connection.SendAsync(
+            [
+                new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessReadAttributes, 0)),
+                new Smb2Request(Smb2Command.Close, Close.BuildRequest(FileId.Related)),
+            ],
+            related: true,
+            cancellationToken).ConfigureAwait(false);
+        if (responses[0].Status is NtStatus.ObjectNameNotFound or NtStatus.ObjectPathNotFound or NtStatus.NoSuchFile or NtStatus.DeletePending)
+        {
+            return null;
+        }
+
+        return Create.ParseResponse(responses[0].EnsureStatus().Message);
+    }
+
+    /// <summary>Lists a folder: CREATE + QUERY_DIRECTORY compounded, more QUERY_DIRECTORY until STATUS_NO_MORE_FILES, CLOSE not awaited.</summary>
+    public static async Task<List<DirectoryEntry>> ListAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var bufferSize = connection.DirectoryBufferSize;
+        var responses = await connection.SendAsync(
+            [
+                new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessListDirectory, Create.OptionDirectory)),
+                new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(FileId.Related, bufferSize, restart: true), bufferSize),
+            ],
+            related: true,
+            cancellationToken).ConfigureAwait(false);
+        var created = Create.ParseResponse(responses[0].EnsureStatus().Message);
+        var entries = new List<DirectoryEntry>();
+        try
+        {
+            var page = responses[1];
+            while (page.Status != NtStatus.NoMoreFiles)
+            {
+                var parsed = QueryDirectory.ParseResponse(page.EnsureStatus().Message, bufferSize);
+                entries.AddRange(parsed);
+                if (entries.Count > MaxEntriesPerFolder)
+                {
+                    throw new SmbProtocolException($"The server listed more than {MaxEntriesPerFolder} entries in one folder.");
+                }
+
+                var request = new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(created.FileId, bufferSize, restart: false), bufferSize);
+                page = (await connection.SendAsync([request], related: false, cancellationToken).ConfigureAwait(false))[0];
+            }
+        }
+        finally
+        {
+            CloseInBackground(connection, created.FileId);
+        }
+
+        return entries;
+    }
+
+    /// <summary>Opens a file for a sequential read.</summary>
+    public static async Task<CreateResult> OpenAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var response = (await connection.SendAsync([new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessReadFile, Create.OptionNonDirectory))], related: false, cancellationToken).ConfigureAwait(false))[0];
+        return Create.ParseResponse(response.EnsureStatus().Message);
+    }
+
+    /// <summary>Reads one chunk of an open file; an empty result means the end of the file.</summary>
+    public static async Task<byte[]> ReadChunkAsync(SmbConnection connection, FileId fileId, long offset, int length, CancellationToken cancellationToken)
+    {
+        var response = (await connection.SendAsync([new Smb2Request(Smb2Command.Read, Read.BuildRequest(fileId, offset, length), length)], related: false, cancellationToken).ConfigureAwait(false))[0];
+        return response.Status == NtStatus.EndOfFile ? [] : Read.ParseResponse(response.EnsureStatus().Message, length).ToArray();
+    }
+
+    public static async Task CloseAsync(SmbConnection connection, FileId fileId, CancellationToken cancellationToken)
+    {
+        await connection.SendAsync([new Smb2Request(Smb2Command.Close, Close.BuildRequest(fileId))], related: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a CLOSE without waiting: the handle's owner has what it needs, and a failed close only matters to the server.</summary>
+    public static void CloseInBackground(SmbConnection connection, FileId fileId)
+    {
+        _ = CloseAsync(connection, fileId, CancellationToken.None).ContinueWith(
+            t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using NasPacs.Smb.Protocol;
+
+namespace NasPacs.Smb.Crypto;
+
+/// <summary>Signs requests and verifies responses (MS-SMB2 §3.1.4.1): HMAC-SHA256, AES-CMAC or AES-GMAC.</summary>
+internal sealed class MessageSigner
+{
+    private readonly byte[] _key;
+    private readonly SmbSigningAlgorithm _algorithm;
+
+    public MessageSigner(byte[] key, SmbSigningAlgorithm algorithm)
+    {
+        _key = key;
+        _algorithm = algorithm;
+    }
+
+    /// <summary>Which algorithm a dialect uses; 3.1.1 uses what its signing context chose.</summary>
+    public static SmbSigningAlgorithm AlgorithmFor(SmbDialect dialect, SmbSigningAlgorithm negotiated) => dialect switch
+    {
+        < SmbDialect.Smb300 => SmbSigningAlgorithm.HmacSha256,
+        SmbDialect.Smb311 => negotiated,
+        _ => SmbSigningAlgorithm.AesCmac,
+    };
+
+    public SmbSigningAlgorithm Algorithm => _algorithm;
+
+    /// <summary>Sets the signed flag and writes the signature of <paramref name="message"/> (header included) in place.</summary>
+    public void Sign(Span<byte> message)
+    {
+        var flags = Wire.U32(message, Smb2Header.FlagsOffset, "Header.Flags");
+        Wire.Put32(message, Smb2Header.FlagsOffset, flags | (uint)Smb2Flags.Signed);
+        var signature = message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize);
+        signature.Clear();
+        Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
+        Compute(message, mac);
+        mac.CopyTo(signature);
+    }
+
+    /// <summary>Checks the signature of a received message without changing it.</summary>
+    public bool Verify(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < Smb2Header.Size)
+        {
+            return false;
+        }
+
+        var copy = message.ToArray();
+        copy.AsSpan(Smb2Header.SignatureOffset, Smb2Header.SignatureSize).Clear();
+        Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
+        Compute(copy, mac);
+        return CryptographicOperations.FixedTimeEquals(mac, message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize));
+    }
+
+    private void Compute(ReadOnlySpan<byte> message, Span<byte> mac)
+    {
+        switch (_algorithm)
+        {
+            case SmbSigningAlgorithm.HmacSha256:
+                Span<byte> full = stackalloc byte[32];
+                HMACSHA256.HashData(_key, message, full);
+                full[..16].CopyTo(mac);
+                break;
+            case SmbSigningAlgorithm.AesCmac:
+                Primitives.AesCmac(_key, message, mac);
+                break;
+            default:
+                // AES-GMAC: GCM with no plaintext, the message as associated data, a nonce from the message id and role (MS-SMB2 §3.1.4.1).
+                Span<byte> nonce = stackalloc byte[12];
+                nonce.Clear();
+                message.Slice(24, 8).CopyTo(nonce);
+                var flags = Wire.U32(message, Smb2Header.FlagsOffset, "Header.Flags");
+                var command = Wire.U16(message, 12, "Header.Command");
+                nonce[8] = (byte)(((flags & (uint)Smb2Flags.ServerToRedirector) != 0 ? 1 : 0) | (command == (ushort)Smb2Command.Cancel ? 2 : 0));
+                using (var gcm = new AesGcm(_key, 16))
+                {
+                    gcm.Encrypt(nonce, [], [], mac, message);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Files;
+using NasPacs.Smb.Connection;
+using NasPacs.Smb.Protocol;
+
+namespace NasPacs.Smb;
+
+/// <summary>
+/// <see cref="IFileSource"/> over NasPacs's own SMB 2/3 client: folder listings compounded with the open,
+/// header reads as one CREATE + READ + CLOSE round trip, many operations in flight over a small pool of
+/// connections, and operations retried on a fresh connection after a drop.
+/// </summary>
+internal sealed class SmbFileSource : IFileSource
+{
+    private readonly SmbOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SmbConnectionPool _pool;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly string _root;
+
+    public SmbFileSource(SmbOptions options, TimeProvider time)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new FileSourceException(ErrorCategory.Configuration, ErrorCodes.RootUnreachable, string.Join(" ", problems));
+        }
+
+        _options = options;
+        _time = time;
+        _pool = new SmbConnectionPool(options, time);
+        _inFlight = new SemaphoreSlim(options.MaxRequestsInFlight, options.MaxRequestsInFlight);
+        _root = string.Join('\\', options.RootPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public string DisplayName => _options.DisplayName;
+
+    internal SmbConnectionPool Pool => _pool;
+
+    public async IAsyncEnumerable<FileEntry> EnumerateAsync(FileEnumerationOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var output = Channel.CreateBounded<FileEntry>(new BoundedChannelOptions(4096) { SingleReader = true });
+        var walk = new SmbTreeWalk(this, options, output.Writer, _time);
+        var walking = Task.Run(() => walk.RunAsync(stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var entry in output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return entry;
+            }
+
+            await walking.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await walking.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<int> ReadPrefixAsync(string relativePath, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        var path = ToSmbPath(relativePath);
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        var (read, size) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken).ConfigureAwait(false);
+        if (read == destination.Length || read >= size)
+        {
+            return read;
+        }
+
+        // The destination is larger than one READ may be: stream the rest.
+        var stream = await OpenReadAsync(relativePath, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await stream.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<Stream> OpenReadAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        var path = ToSmbPath(relativePath);
+        return await RunAsync(
+            async (c, ct) =>
+            {
+                var created = await ShareOperations.OpenAsync(c, path, ct).ConfigureAwait(false);
+                return (Stream)new SmbReadStream(c, created.FileId, created.EndOfFile, relativePath);
+            },
+            relativePath,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<FileEntry?> GetEntryAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        var path = ToSmbPath(relativePath);
+        var result = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken).ConfigureAwait(false);
+        return result is { IsDirectory: false } file
+            ? new FileEntry(relativePath, file.EndOfFile, Wire.FileTime(file.LastWriteTime))
+            : null;
+    }
+
+    /// <summary>Lists one folder (relative, <c>/</c> separators) with retries.</summary>
+    internal Task<List<DirectoryEntry>> ListAsync(string relativeFolder, CancellationToken cancellationToken)
+    {
+        var path = ToSmbPath(relativeFolder);
+        return RunAsync((c, ct) => ShareOperations.ListAsync(c, path, ct), relativeFolder, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one operation within the in-flight limit on a pooled connection; after a dropped connection it
+    /// tries again on a fresh one (reads are idempotent). Every failure leaves as a classified exception.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var delay = _options.RetryDelay;
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
+                    return await operation(connection, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.RetryCount && SmbErrors.NeedsNewConnection(ex))
+                {
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    delay *= 2;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw SmbErrors.Classify(ex, path);
+                }
+            }
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    /// <summary>Maps a relative path to the share path: backslashes, below the root, no climbing out.</summary>
+    internal string ToSmbPath(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        var parts = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Any(p => p is "." or ".." || p.Contains('\\', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"'{relativePath}' is not a path below the root.", nameof(relativePath));
+        }
+
+        var inner = string.Join('\\', parts);
+        return _root.Length == 0 ? inner : inner.Length == 0 ? _root : _root + "\\" + inner;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _pool.DisposeAsync().ConfigureAwait(false);
+        _inFlight.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using NasPacs.Abstractions.Files;
+
+namespace NasPacs.Smb;
+
+/// <summary>Creates <see cref="IFileSource"/> instances for SMB roots.</summary>
+public sealed class SmbFileSourceFactory
+{
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the factory; <paramref name="timeProvider"/> defaults to the system clock.</summary>
+    public SmbFileSourceFactory(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>A file source for the share and root folder in <paramref name="options"/>; it connects on first use.</summary>
+    /// <exception cref="FileSourceException">The options are not usable (category Configuration, naming the setting).</exception>
+    public IFileSource Create(SmbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SmbFileSource(options, _time);
+    }
+
+    /// <summary>A file source for <c>smb://host[:port]/share/path</c> with the credentials and tuning of <paramref name="template"/>.</summary>
+    public IFileSource Create(string uri, SmbOptions template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var options = new SmbOptions
+        {
+            Domain = template.Domain,
+            User = template.User,
+            Password = template.Password,
+            AllowGuest = template.AllowGuest,
+            MinDialect = template.MinDialect,
+            MaxDialect = template.MaxDialect,
+            RequireEncryption = template.RequireEncryption,
+            EncryptWhenOffered = template.EncryptWhenOffered,
+            ConnectTimeout = template.ConnectTimeout,
+            RequestTimeout = template.RequestTimeout,
+            PoolSize = template.PoolSize,
+            MaxRequestsInFlight = template.MaxRequestsInFlight,
+            ReadChunkSize = template.ReadChunkSize,
+            DirectoryBufferSize = template.DirectoryBufferSize,
+            RetryCount = template.RetryCount,
+            RetryDelay = template.RetryDelay,
+        }.WithUri(uri);
+        return Create(options);
+    }
+}
