@@ -5,7 +5,6 @@ namespace NasPacs.Dicom;
 /// </summary>
 public sealed class DicomHeader
 {
-    // CONTRACT PLACEHOLDER — filled in by the header reader work of issue #2.
     internal DicomHeader(DicomHeaderStatus status, DicomReadError? error)
     {
         Status = status;
@@ -21,7 +20,10 @@ public sealed class DicomHeader
     /// <summary>The transfer syntax UID from the file meta group, or the one detected for a raw dataset.</summary>
     public string? TransferSyntaxUid { get; init; }
 
-    /// <summary>Byte offset of the Pixel Data element (7FE0,0010) tag in the file, when parsing reached it.</summary>
+    /// <summary>
+    /// Byte offset of the Pixel Data element (7FE0,0010) tag in the file, when parsing reached it (it stops earlier when every
+    /// requested tag is lower; request <see cref="DicomTags.PixelData"/> to locate it). Not set for a deflated dataset.
+    /// </summary>
     public long? PixelDataOffset { get; init; }
 
     /// <summary>How many bytes of the file the parse looked at.</summary>
@@ -31,11 +33,14 @@ public sealed class DicomHeader
     public string? CharacterSetWarning { get; init; }
 
     /// <summary>The requested elements present in the file: decoded, padding removed, one string per value (VM).</summary>
-    public IReadOnlyDictionary<DicomTag, IReadOnlyList<string>> Elements { get; init; } = new Dictionary<DicomTag, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<DicomTag, IReadOnlyList<string>> Elements { get; init; } = DicomElementCollection.Empty;
 
     /// <summary>The values of an element, or <see langword="null"/> when the file does not have it.</summary>
     public IReadOnlyList<string>? GetValues(DicomTag tag) => Elements.TryGetValue(tag, out var values) ? values : null;
 
     /// <summary>The element's values joined with <c>\</c> as DICOM writes them, or <see langword="null"/> when absent.</summary>
     public string? GetString(DicomTag tag) => GetValues(tag) is { } values ? string.Join('\\', values) : null;
+
+    internal static DicomHeader Failed(DicomHeaderStatus status, DicomReadError error, string? transferSyntaxUid = null) =>
+        new(status, error) { TransferSyntaxUid = transferSyntaxUid };
 }

@@ -1,0 +1,223 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NasPacs.Dicom;
+
+/// <summary>One character set of a Specific Character Set, named after the Python codec pydicom maps it to.</summary>
+internal sealed partial class Charset
+{
+    private enum Kind
+    {
+        /// <summary>Decoded by an <see cref="Encoding"/> as is.</summary>
+        Plain,
+
+        /// <summary>ISO 2022 JIS X 0208 (IR 87): 7-bit byte pairs, decoded through EUC-JP.</summary>
+        JisX0208,
+
+        /// <summary>ISO 2022 JIS X 0212 (IR 159): 7-bit byte pairs, decoded through EUC-JP's 0x8F plane.</summary>
+        JisX0212,
+    }
+
+    // Legacy code pages come from the in-box provider; registered before the fields below use it (textual order).
+    private static readonly bool CodePagesRegistered = RegisterCodePages();
+
+    private readonly Encoding _encoding;
+    private readonly Kind _kind;
+
+    private Charset(string name, Encoding encoding, Kind kind = Kind.Plain, bool standAlone = false, bool iso2022Multibyte = false)
+    {
+        Name = name;
+        _encoding = encoding;
+        _kind = kind;
+        IsStandAlone = standAlone;
+        IsIso2022Multibyte = iso2022Multibyte;
+    }
+
+    /// <summary>pydicom's <c>default_encoding</c> ("iso8859"): Latin-1.</summary>
+    public static Charset Default { get; } = new("iso8859", Encoding.Latin1);
+
+    /// <summary>The Python codec name pydicom uses, which is how escape sequences are matched to declared sets.</summary>
+    public string Name { get; }
+
+    /// <summary>Cannot be combined with code extensions (UTF-8, GB18030, GBK).</summary>
+    public bool IsStandAlone { get; }
+
+    /// <summary>A multi-byte ISO 2022 set whose escape selects it for the whole fragment (delimiters do not reset it).</summary>
+    public bool IsIso2022Multibyte { get; }
+
+    public bool IsDefault => ReferenceEquals(this, Default);
+
+    private static bool RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return true;
+    }
+
+    private static Encoding CodePage(int codePage) => !CodePagesRegistered ? throw new InvalidOperationException() :
+        Encoding.GetEncoding(codePage, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
+
+    private static readonly Charset Latin1 = new("latin_1", Encoding.Latin1);
+    private static readonly Charset Latin2 = new("iso8859_2", CodePage(28592));
+    private static readonly Charset Latin3 = new("iso8859_3", CodePage(28593));
+    private static readonly Charset Latin4 = new("iso8859_4", CodePage(28594));
+    private static readonly Charset Greek = new("iso_ir_126", CodePage(28597));
+    private static readonly Charset Arabic = new("iso_ir_127", CodePage(28596));
+    private static readonly Charset Hebrew = new("iso_ir_138", CodePage(28598));
+    private static readonly Charset Cyrillic = new("iso_ir_144", CodePage(28595));
+    private static readonly Charset Latin5 = new("iso_ir_148", CodePage(28599));
+    private static readonly Charset Thai = new("iso_ir_166", CodePage(874));
+    private static readonly Charset ShiftJis = new("shift_jis", CodePage(932));
+    private static readonly Charset Jis0208 = new("iso2022_jp", CodePage(20932), Kind.JisX0208, iso2022Multibyte: true);
+    private static readonly Charset Jis0212 = new("iso2022_jp_2", CodePage(20932), Kind.JisX0212, iso2022Multibyte: true);
+    private static readonly Charset Korean = new("euc_kr", CodePage(51949));
+    private static readonly Charset Gb2312 = new("iso_ir_58", CodePage(936), iso2022Multibyte: true);
+    private static readonly Charset Utf8 = new("UTF8", new UTF8Encoding(false, false), standAlone: true);
+    private static readonly Charset Gb18030 = new("GB18030", CodePage(54936), standAlone: true);
+    private static readonly Charset Gbk = new("GBK", CodePage(936), standAlone: true);
+
+    // PS3.3 Table C.12-2 to C.12-5 terms, mapped as pydicom's charset.python_encoding maps them.
+    private static readonly FrozenDictionary<string, Charset> Terms = new Dictionary<string, Charset>(StringComparer.Ordinal)
+    {
+        ["ISO_IR 6"] = Default,
+        ["ISO_IR 13"] = ShiftJis,
+        ["ISO_IR 100"] = Latin1,
+        ["ISO_IR 101"] = Latin2,
+        ["ISO_IR 109"] = Latin3,
+        ["ISO_IR 110"] = Latin4,
+        ["ISO_IR 126"] = Greek,
+        ["ISO_IR 127"] = Arabic,
+        ["ISO_IR 138"] = Hebrew,
+        ["ISO_IR 144"] = Cyrillic,
+        ["ISO_IR 148"] = Latin5,
+        ["ISO_IR 166"] = Thai,
+        ["ISO 2022 IR 6"] = Default,
+        ["ISO 2022 IR 13"] = ShiftJis,
+        ["ISO 2022 IR 87"] = Jis0208,
+        ["ISO 2022 IR 100"] = Latin1,
+        ["ISO 2022 IR 101"] = Latin2,
+        ["ISO 2022 IR 109"] = Latin3,
+        ["ISO 2022 IR 110"] = Latin4,
+        ["ISO 2022 IR 126"] = Greek,
+        ["ISO 2022 IR 127"] = Arabic,
+        ["ISO 2022 IR 138"] = Hebrew,
+        ["ISO 2022 IR 144"] = Cyrillic,
+        ["ISO 2022 IR 148"] = Latin5,
+        ["ISO 2022 IR 149"] = Korean,
+        ["ISO 2022 IR 159"] = Jis0212,
+        ["ISO 2022 IR 166"] = Thai,
+        ["ISO 2022 IR 58"] = Gb2312,
+        ["ISO_IR 192"] = Utf8,
+        ["GB18030"] = Gb18030,
+        ["GBK"] = Gbk,
+        ["ISO 2022 GBK"] = Gbk,
+        ["ISO 2022 58"] = Gb2312,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    // PS3.3 Tables C.12-3 and C.12-4: escape sequence → set (pydicom's CODES_TO_ENCODINGS).
+    private static readonly (byte[] Escape, Charset Charset)[] Escapes =
+    [
+        ([0x1B, (byte)'(', (byte)'B'], Default),
+        ([0x1B, (byte)'-', (byte)'A'], Latin1),
+        ([0x1B, (byte)')', (byte)'I'], ShiftJis),
+        ([0x1B, (byte)'(', (byte)'J'], ShiftJis),
+        ([0x1B, (byte)'$', (byte)'B'], Jis0208),
+        ([0x1B, (byte)'-', (byte)'B'], Latin2),
+        ([0x1B, (byte)'-', (byte)'C'], Latin3),
+        ([0x1B, (byte)'-', (byte)'D'], Latin4),
+        ([0x1B, (byte)'-', (byte)'F'], Greek),
+        ([0x1B, (byte)'-', (byte)'G'], Arabic),
+        ([0x1B, (byte)'-', (byte)'H'], Hebrew),
+        ([0x1B, (byte)'-', (byte)'L'], Cyrillic),
+        ([0x1B, (byte)'-', (byte)'M'], Latin5),
+        ([0x1B, (byte)'-', (byte)'T'], Thai),
+        ([0x1B, (byte)'$', (byte)')', (byte)'C'], Korean),
+        ([0x1B, (byte)'$', (byte)'(', (byte)'D'], Jis0212),
+        ([0x1B, (byte)'$', (byte)')', (byte)'A'], Gb2312),
+    ];
+
+    [GeneratedRegex("^ISO[^_]IR")]
+    private static partial Regex MisspelledIsoIr();
+
+    [GeneratedRegex("^(?=ISO.2022.IR.)(?!ISO 2022 IR )")]
+    private static partial Regex MisspelledIso2022();
+
+    /// <summary>
+    /// The set a defined term names. Common misspellings are corrected as pydicom corrects them (<paramref name="corrected"/>
+    /// says to what); a name .NET knows as an encoding is used as is, as pydicom accepts Python codec names.
+    /// </summary>
+    public static bool TryFromTerm(string term, out Charset charset, out string? corrected)
+    {
+        corrected = null;
+        if (Terms.TryGetValue(term, out charset!))
+        {
+            return true;
+        }
+
+        string? patched = MisspelledIsoIr().IsMatch(term) ? "ISO_IR" + term[6..]
+            : MisspelledIso2022().IsMatch(term) ? "ISO 2022 IR " + term[12..]
+            : null;
+        if (patched is not null)
+        {
+            corrected = patched;
+            return Terms.TryGetValue(patched, out charset!);
+        }
+
+        try
+        {
+            charset = new Charset(term, Encoding.GetEncoding(term, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD")));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            charset = Default;
+            return false;
+        }
+    }
+
+    /// <summary>The set an escape sequence at the start of <paramref name="fragment"/> selects, or <see langword="null"/>.</summary>
+    public static Charset? FromEscape(ReadOnlySpan<byte> fragment, out int escapeLength)
+    {
+        foreach (var (escape, charset) in Escapes)
+        {
+            if (fragment.StartsWith(escape))
+            {
+                escapeLength = escape.Length;
+                return charset;
+            }
+        }
+
+        escapeLength = 0;
+        return null;
+    }
+
+    public string Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (_kind == Kind.Plain || bytes.IsEmpty)
+        {
+            return _encoding.GetString(bytes);
+        }
+
+        // 7-bit JIS byte pairs are EUC-JP with the high bit set; JIS X 0212 adds the single shift 0x8F (JIS X 0208 Annex 1).
+        var width = _kind == Kind.JisX0212 ? 3 : 2;
+        var euc = new byte[bytes.Length / 2 * width + (bytes.Length & 1)];
+        var j = 0;
+        for (var i = 0; i + 1 < bytes.Length; i += 2)
+        {
+            if (_kind == Kind.JisX0212)
+            {
+                euc[j++] = 0x8F;
+            }
+
+            euc[j++] = (byte)(bytes[i] | 0x80);
+            euc[j++] = (byte)(bytes[i + 1] | 0x80);
+        }
+
+        if ((bytes.Length & 1) == 1)
+        {
+            euc[j] = 0xFF; // an odd byte cannot be a character: decoded as U+FFFD
+        }
+
+        return _encoding.GetString(euc);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace NasPacs.Dicom;
+
+public sealed partial class DicomHeaderReader
+{
+    private const int PreambleLength = 128;
+    private const int DatasetAfterDicm = PreambleLength + 4;
+
+    /// <summary>Parses one prefix; <see langword="null"/> with <paramref name="bytesNeeded"/> when more of the file is needed.</summary>
+    private DicomHeader? Parse(ReadOnlySpan<byte> file, bool isEndOfFile, out long bytesNeeded)
+    {
+        bytesNeeded = 0;
+        if (file.Length < DatasetAfterDicm && !isEndOfFile)
+        {
+            bytesNeeded = DatasetAfterDicm;
+            return null;
+        }
+
+        // PS3.10 §7.1: a 128-byte preamble, "DICM", then the file meta group.
+        var isPart10 = file.Length >= DatasetAfterDicm && file.Slice(PreambleLength, 4).SequenceEqual("DICM"u8);
+        var start = isPart10 ? DatasetAfterDicm : 0;
+        if (!isPart10 && !LooksLikeRawDataset(file))
+        {
+            return DicomHeader.Failed(DicomHeaderStatus.NotDicom, new DicomReadError(
+                file.IsEmpty ? "The file is empty." : "No DICM prefix at offset 128 and the first bytes are not a DICOM data element.", 0));
+        }
+
+        var parser = new DicomDatasetParser(file, isEndOfFile, _requested);
+        var step = parser.ReadMetaGroup(start, out var transferSyntaxUid);
+        if (step != ReadStep.Ok)
+        {
+            return Finish(ref parser, step, isEndOfFile, null, ref bytesNeeded);
+        }
+
+        var datasetStart = parser.Position;
+        var syntax = transferSyntaxUid is null ? TransferSyntax.Detect(file[datasetStart..]) : TransferSyntax.FromUid(transferSyntaxUid);
+        if (syntax.Deflated)
+        {
+            return ParseDeflated(file[datasetStart..], isEndOfFile, syntax, ref bytesNeeded);
+        }
+
+        step = parser.ReadDataset(datasetStart, syntax.ExplicitVR, syntax.BigEndian);
+        if (step == ReadStep.Malformed && !isPart10 && !parser.ReadAnyElement)
+        {
+            return DicomHeader.Failed(DicomHeaderStatus.NotDicom, new DicomReadError("The first bytes are not a DICOM data element.", 0));
+        }
+
+        return Finish(ref parser, step, isEndOfFile, syntax.Uid, ref bytesNeeded);
+    }
+
+    private static DicomHeader? Finish(ref DicomDatasetParser parser, ReadStep step, bool endOfData, string? transferSyntaxUid, ref long bytesNeeded, int? deflatedBytes = null)
+    {
+        switch (step)
+        {
+            case ReadStep.Ok:
+                return new DicomHeader(DicomHeaderStatus.Ok, null)
+                {
+                    TransferSyntaxUid = transferSyntaxUid,
+                    PixelDataOffset = deflatedBytes is null ? parser.PixelDataOffset : null,
+                    BytesExamined = deflatedBytes ?? parser.Position,
+                    CharacterSetWarning = parser.Charset.Warning,
+                    Elements = parser.BuildElements(),
+                };
+            case ReadStep.NeedMore when !endOfData:
+                bytesNeeded = parser.BytesNeeded;
+                return null;
+            default:
+                var where = deflatedBytes is not null ? " (offset in the inflated dataset)" : "";
+                return DicomHeader.Failed(
+                    step == ReadStep.Malformed ? DicomHeaderStatus.Malformed : DicomHeaderStatus.Truncated,
+                    new DicomReadError(parser.ErrorMessage + where, parser.ErrorOffset, parser.ErrorTag),
+                    transferSyntaxUid);
+        }
+    }
+
+    /// <summary>
+    /// Deflated explicit VR little endian (PS3.5 §A.5): everything after the meta group is a raw deflate stream. Inflates into
+    /// a rented buffer only as far as the parse needs, doubling it while the header goes on.
+    /// </summary>
+    private DicomHeader? ParseDeflated(ReadOnlySpan<byte> compressed, bool isEndOfFile, TransferSyntax syntax, ref long bytesNeeded)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(Math.Max(compressed.Length, 1));
+        var output = ArrayPool<byte>.Shared.Rent(Options.InitialReadSize);
+        try
+        {
+            compressed.CopyTo(input);
+            using var stream = new DeflateStream(new MemoryStream(input, 0, compressed.Length, writable: false), CompressionMode.Decompress);
+            var inflated = 0;
+            var ended = false;
+            while (true)
+            {
+                while (!ended && inflated < output.Length)
+                {
+                    var read = stream.Read(output, inflated, output.Length - inflated);
+                    ended = read == 0;
+                    inflated += read;
+                }
+
+                // The stream may end only because the prefix did: then the data ends only if the file does.
+                var endOfData = ended && isEndOfFile;
+                var parser = new DicomDatasetParser(output.AsSpan(0, inflated), endOfData, _requested);
+                var step = parser.ReadDataset(0, syntax.ExplicitVR, syntax.BigEndian);
+                if (step != ReadStep.NeedMore || endOfData)
+                {
+                    return Finish(ref parser, step, endOfData, syntax.Uid, ref bytesNeeded, DatasetAfterDicm + compressed.Length);
+                }
+
+                if (ended)
+                {
+                    // More compressed bytes are needed.
+                    bytesNeeded = 2L * (DatasetAfterDicm + compressed.Length);
+                    return null;
+                }
+
+                if (output.Length >= Options.MaxHeaderSize)
+                {
+                    return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError(
+                        $"The inflated header goes on past {Options.MaxHeaderSize} bytes (MaxHeaderSize).", null));
+                }
+
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Options.MaxHeaderSize, output.Length * 2));
+                output.AsSpan(0, inflated).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(output);
+                output = larger;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError("The deflated dataset is corrupt.", null),
+                syntax.Uid);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>
+    /// Whether a file without preamble starts like a dataset: the first tag, read in the byte order pydicom would guess,
+    /// is in group 0000, 0002, 0004 or 0008, where every dataset of older modalities starts.
+    /// </summary>
+    private static bool LooksLikeRawDataset(ReadOnlySpan<byte> file)
+    {
+        if (file.Length < 8)
+        {
+            return false;
+        }
+
+        var syntax = TransferSyntax.Detect(file);
+        var group = syntax.BigEndian ? (file[0] << 8) | file[1] : file[0] | (file[1] << 8);
+        return group is 0x0000 or 0x0002 or 0x0004 or 0x0008;
+    }
+}

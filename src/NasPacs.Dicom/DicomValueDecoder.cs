@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace NasPacs.Dicom;
+
+/// <summary>
+/// Turns an element value into strings, VR by VR, the way pydicom 2.x (<c>pydicom.values</c>) presents them: padding removed
+/// (PS3.5 §6.2: trailing spaces or NUL; leading spaces too where the VR calls them insignificant), split on backslash
+/// (§6.4), numbers in decimal.
+/// </summary>
+internal static class DicomValueDecoder
+{
+    private const byte Backslash = (byte)'\\';
+
+    public static void Decode(ushort vr, ReadOnlySpan<byte> value, bool bigEndian, DicomCharacterSet charset, ref DicomElementCollection.Builder values)
+    {
+        switch (vr)
+        {
+            case DicomVR.PN:
+                foreach (var part in Split(TrimEnd(value)))
+                {
+                    values.Add(DecodePersonName(value[part], charset));
+                }
+
+                break;
+            case DicomVR.SH or DicomVR.LO or DicomVR.UC:
+                foreach (var part in Split(value))
+                {
+                    values.Add(DecodeText(value[part], charset));
+                }
+
+                break;
+            case DicomVR.ST or DicomVR.LT or DicomVR.UT:
+                values.Add(DecodeText(value, charset));
+                break;
+            case DicomVR.AE or DicomVR.IS or DicomVR.DS:
+                // pydicom strips each value on both sides: the standard calls these spaces insignificant.
+                var trimmed = vr == DicomVR.AE ? value : TrimEnd(value);
+                foreach (var part in Split(trimmed))
+                {
+                    values.Add(Encoding.Latin1.GetString(trimmed[part].Trim(" \t\n\r\f\v"u8)));
+                }
+
+                break;
+            case DicomVR.UR:
+                values.Add(Encoding.Latin1.GetString(value.TrimEnd(" \t\n\r\f\v"u8)));
+                break;
+            case DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD or DicomVR.SV or DicomVR.UV or DicomVR.AT:
+                DecodeNumbers(vr, value, bigEndian, ref values);
+                break;
+            case DicomVR.OB or DicomVR.OW or DicomVR.OD or DicomVR.OF or DicomVR.OL or DicomVR.OV or DicomVR.UN or DicomVR.SQ:
+                // Bytes, shown as Latin-1 text; not an index tag's VR.
+                values.Add(Encoding.Latin1.GetString(value));
+                break;
+            default:
+                // CS, DA, DT, TM, AS, UI and unknown VRs: one string, trailing padding removed, then split (MultiString).
+                var text = TrimEnd(value);
+                foreach (var part in Split(text))
+                {
+                    values.Add(Encoding.Latin1.GetString(text[part]));
+                }
+
+                break;
+        }
+    }
+
+    private static string DecodeText(ReadOnlySpan<byte> value, DicomCharacterSet charset)
+    {
+        if (value.IndexOf((byte)0x1B) < 0)
+        {
+            // Without escapes, trailing 0x20/0x00 bytes are always padding characters (no multi-byte set uses them as trail bytes).
+            return charset.Decode(TrimEnd(value), personName: false);
+        }
+
+        return charset.Decode(value, personName: false).TrimEnd(' ', '\0');
+    }
+
+    /// <summary>A person name: up to three component groups split on <c>=</c> (PS3.5 §6.2.1.1), empty trailing groups dropped.</summary>
+    private static string DecodePersonName(ReadOnlySpan<byte> value, DicomCharacterSet charset)
+    {
+        if (value.IndexOf((byte)'=') < 0)
+        {
+            return charset.Decode(value, personName: true);
+        }
+
+        var groups = new List<string>(3);
+        foreach (var range in value.Split((byte)'='))
+        {
+            groups.Add(charset.Decode(value[range], personName: true));
+        }
+
+        while (groups.Count > 0 && groups[^1].Length == 0)
+        {
+            groups.RemoveAt(groups.Count - 1);
+        }
+
+        return string.Join('=', groups);
+    }
+
+    private static void DecodeNumbers(ushort vr, ReadOnlySpan<byte> value, bool bigEndian, ref DicomElementCollection.Builder values)
+    {
+        var size = vr switch
+        {
+            DicomVR.US or DicomVR.SS => 2,
+            DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.AT => 4,
+            _ => 8,
+        };
+
+        // A trailing partial number is ignored (pydicom raises for it; the index keeps the whole ones).
+        for (var offset = 0; offset + size <= value.Length; offset += size)
+        {
+            var bytes = value.Slice(offset, size);
+            values.Add(vr switch
+            {
+                DicomVR.US => (bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(bytes) : BinaryPrimitives.ReadUInt16LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                DicomVR.SS => (bigEndian ? BinaryPrimitives.ReadInt16BigEndian(bytes) : BinaryPrimitives.ReadInt16LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                DicomVR.UL => (bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                DicomVR.SL => (bigEndian ? BinaryPrimitives.ReadInt32BigEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                DicomVR.FL => ((double)(bigEndian ? BinaryPrimitives.ReadSingleBigEndian(bytes) : BinaryPrimitives.ReadSingleLittleEndian(bytes))).ToString("R", CultureInfo.InvariantCulture),
+                DicomVR.FD => (bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(bytes) : BinaryPrimitives.ReadDoubleLittleEndian(bytes)).ToString("R", CultureInfo.InvariantCulture),
+                DicomVR.SV => (bigEndian ? BinaryPrimitives.ReadInt64BigEndian(bytes) : BinaryPrimitives.ReadInt64LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                DicomVR.UV => (bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : BinaryPrimitives.ReadUInt64LittleEndian(bytes)).ToString(CultureInfo.InvariantCulture),
+                _ => DicomTag.FromValue(bigEndian
+                    ? ((uint)BinaryPrimitives.ReadUInt16BigEndian(bytes) << 16) | BinaryPrimitives.ReadUInt16BigEndian(bytes[2..])
+                    : ((uint)BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..])).ToString(),
+            });
+        }
+    }
+
+    /// <summary>Removes trailing spaces and NULs, DICOM's padding to an even length (PS3.5 §6.2, §6.4).</summary>
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> value) => value.TrimEnd(" \0"u8);
+
+    private static MemoryExtensions.SpanSplitEnumerator<byte> Split(ReadOnlySpan<byte> value) => value.Split(Backslash);
+}

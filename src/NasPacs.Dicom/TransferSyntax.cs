@@ -1,0 +1,52 @@
+namespace NasPacs.Dicom;
+
+/// <summary>How a dataset is encoded (PS3.5 §10 and Annex A).</summary>
+/// <param name="Uid">The transfer syntax UID.</param>
+/// <param name="ExplicitVR">Whether elements carry their VR (§7.1.2) or not (§7.1.3).</param>
+/// <param name="BigEndian">Whether numbers are big endian (§7.3; only the retired explicit VR big endian syntax).</param>
+/// <param name="Deflated">Whether the dataset after the meta group is deflated (§A.5).</param>
+internal readonly record struct TransferSyntax(string Uid, bool ExplicitVR, bool BigEndian, bool Deflated)
+{
+    public const string ImplicitVRLittleEndianUid = "1.2.840.10008.1.2";
+    public const string ExplicitVRLittleEndianUid = "1.2.840.10008.1.2.1";
+    public const string ExplicitVRBigEndianUid = "1.2.840.10008.1.2.2";
+    public const string DeflatedExplicitVRLittleEndianUid = "1.2.840.10008.1.2.1.99";
+
+    public static readonly TransferSyntax ImplicitVRLittleEndian = new(ImplicitVRLittleEndianUid, false, false, false);
+    public static readonly TransferSyntax ExplicitVRLittleEndian = new(ExplicitVRLittleEndianUid, true, false, false);
+    public static readonly TransferSyntax ExplicitVRBigEndian = new(ExplicitVRBigEndianUid, true, true, false);
+
+    /// <summary>
+    /// The encoding of a transfer syntax UID. Every syntax not named here (JPEG, JPEG-LS, JPEG 2000, RLE, MPEG, HTJ2K …)
+    /// encodes its dataset as explicit VR little endian (PS3.5 §A.4).
+    /// </summary>
+    public static TransferSyntax FromUid(string uid) => uid switch
+    {
+        ImplicitVRLittleEndianUid => ImplicitVRLittleEndian,
+        ExplicitVRLittleEndianUid => ExplicitVRLittleEndian,
+        ExplicitVRBigEndianUid => ExplicitVRBigEndian,
+        DeflatedExplicitVRLittleEndianUid => new(DeflatedExplicitVRLittleEndianUid, true, false, true),
+        _ => new(uid, true, false, false),
+    };
+
+    /// <summary>
+    /// Guesses the encoding of a dataset from its first element as pydicom does (filereader.read_partial): a known VR after
+    /// the tag means explicit VR; a group that reads as 1024 or more in little endian means big endian.
+    /// </summary>
+    public static TransferSyntax Detect(ReadOnlySpan<byte> first)
+    {
+        if (first.Length < 6)
+        {
+            return ImplicitVRLittleEndian;
+        }
+
+        var vr = (ushort)((first[4] << 8) | first[5]);
+        if (!DicomVR.IsKnown(vr))
+        {
+            return ImplicitVRLittleEndian;
+        }
+
+        var group = first[0] | (first[1] << 8);
+        return group >= 1024 ? ExplicitVRBigEndian : ExplicitVRLittleEndian;
+    }
+}
