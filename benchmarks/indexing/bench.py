@@ -117,6 +117,8 @@ def build_tools(args: argparse.Namespace, root: Path, work: Path) -> dict:
         Tool("floor-8", "I/O floor: open + read 8 KB + close, 8 threads (.NET 10)",
              lambda: [args.floor, str(root), "--threads", "8"]),
         Tool("floor-1", "I/O floor, 1 thread", lambda: [args.floor, str(root), "--threads", "1"]),
+        Tool("startup", "process start + exit: the I/O floor on an empty folder (context, not a target)",
+             lambda: [args.floor, str(empty_dir(work)), "--threads", "8"]),
         Tool("gdcmscanner", f"`gdcmscanner -r -p`, {len(INDEX_TAGS)} tags", lambda: gdcm_argv),
         Tool("seed", "original design: pydicom, ThreadPoolExecutor(8)",
              lambda: [PYTHON, str(SEED_INDEXER), str(root), "--output", str(work / "seed-index.json"),
@@ -124,6 +126,12 @@ def build_tools(args: argparse.Namespace, root: Path, work: Path) -> dict:
              warmups=args.seed_warmups),
     ]
     return {t.key: t for t in tools}
+
+
+def empty_dir(work: Path) -> Path:
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    return empty
 
 
 def loadavg() -> float:
@@ -204,6 +212,10 @@ def report(tools: dict, files: int) -> tuple[str, dict]:
         if s is None:
             lines.append(f"| {tool.label} | pending / failed | | | | |")
             continue
+        if key == "startup":
+            lines.append(f"| {tool.label} | {s['wall_seconds']:.3f} ({s['wall_min']:.3f}–{s['wall_max']:.3f}) | — | "
+                         f"{s['max_rss_mb']:.0f} MB | — | — |")
+            continue
         lines.append(f"| {tool.label} | {s['wall_seconds']:.3f} ({s['wall_min']:.3f}–{s['wall_max']:.3f}) | "
                      f"{s['files_per_second']:,.0f} | {s['max_rss_mb']:.0f} MB | {fmt_bytes(s['rchar_per_file'])} | "
                      f"{s['syscr_per_file']:.2f} |")
@@ -264,7 +276,7 @@ def run_main(args: argparse.Namespace) -> int:
     print(table)
     results = {"machine": facts, "manifest": manifest, "summary": summary,
                "runs": {k: tools[k].runs for k in selected}, "command": sys.argv}
-    out = work / f"results-{args.files}.json"
+    out = work / f"results-{args.files}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nraw runs: {out}")
     if not args.keep_corpus:
@@ -303,7 +315,7 @@ def rss_main(args: argparse.Namespace) -> int:
 
 
 def parse_args(argv: list) -> argparse.Namespace:
-    all_tools = "naspacs-first,naspacs-reindex,floor-8,floor-1,gdcmscanner,seed"
+    all_tools = "naspacs-first,naspacs-reindex,floor-8,floor-1,startup,gdcmscanner,seed"
     p = argparse.ArgumentParser(description="NasPacs indexing benchmark (issue #3).")
     p.add_argument("--files", type=int, default=20000, help="approximate corpus size (default 20000)")
     p.add_argument("--pixel-set", type=int, default=200, help="files with 512x512 16-bit pixels (default 200)")
