@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -108,7 +109,10 @@ def build_tools(args: argparse.Namespace, root: Path, work: Path) -> dict:
     gdcm_argv = ["gdcmscanner", "-d", str(root), "-r", "-p"]
     for tag in INDEX_TAGS:
         gdcm_argv += ["-t", tag]
-    naspacs_argv = [args.naspacs, "index", str(root), "--db", str(db), "--json", str(work / "naspacs-summary.json")]
+    # The product is the SQLite index; --naspacs-json also writes the design's JSON index, as the seed does.
+    naspacs_argv = [args.naspacs, "index", str(root), "--db", str(db)]
+    if args.naspacs_json:
+        naspacs_argv += ["--json", str(work / "naspacs-index.json")]
     if args.naspacs_workers:
         naspacs_argv += ["--workers", str(args.naspacs_workers)]
     tools = [
@@ -169,13 +173,20 @@ def summarize_output(key: str, stdout: str) -> dict:
     if key == "gdcmscanner":
         return {"files_read": text.count("(could be read)")}
     if key.startswith("naspacs"):
-        summary = Path(stdout).parent / "naspacs-summary.json"
-        if summary.exists():
-            try:
-                return json.loads(summary.read_text())
-            except json.JSONDecodeError:
-                return {"unparsed": summary.read_text()[:500]}
-        return {}
+        # The CLI's closing lines, e.g. "Completed in 2.1 s: 19,976 files (9,683 files/s), 1,249 series ..."
+        # and "  new 19,976, changed 0, unchanged 0, removed 0, not DICOM 0, DICOMDIR 0".
+        found = {}
+        for line in text.splitlines():
+            if line.startswith("Completed in "):
+                found["completed"] = line.strip()
+                inner = re.match(r"Completed in ([\d.,]+) s: ([\d,]+) files", line)
+                if inner:
+                    found["internal_seconds"] = float(inner.group(1).replace(",", ""))
+                    found["files"] = int(inner.group(2).replace(",", ""))
+            elif line.strip().startswith("new "):
+                for name, value in re.findall(r"([a-zA-Z ]+?) ([\d,]+)", line):
+                    found[name.strip().replace(" ", "_").lower()] = int(value.replace(",", ""))
+        return found
     for line in reversed(text.splitlines()):
         if line.startswith("{"):
             return json.loads(line)
@@ -194,6 +205,9 @@ def medians(tool: Tool, files: int) -> dict | None:
         "max_rss_mb": statistics.median(r["max_rss_kb"] for r in ok) / 1024,
         "rchar_per_file": statistics.median(r["rchar"] for r in ok) / files,
         "syscr_per_file": statistics.median(r["syscr"] for r in ok) / files,
+        "tool_reported_files": ok[-1]["reported"].get("files", ok[-1]["reported"].get("files_read")),
+        "tool_reported_seconds": statistics.median(r["reported"].get("internal_seconds", r["reported"].get("seconds", 0))
+                                                   for r in ok) or None,
         "wall_min": min(r["wall_seconds"] for r in ok),
         "wall_max": max(r["wall_seconds"] for r in ok),
     }
@@ -203,22 +217,28 @@ def fmt_bytes(n: float) -> str:
     return f"{n / 1024:,.1f} KiB" if n >= 1024 else f"{n:,.0f} B"
 
 
+def optional(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
 def report(tools: dict, files: int) -> tuple[str, dict]:
     stats = {key: medians(tool, files) for key, tool in tools.items() if tool.runs}
-    lines = ["| tool | wall s (median; min–max) | files/s | peak RSS | bytes read per file (rchar) | read calls per file |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| tool | wall s (median; min–max) | files/s | peak RSS | bytes read per file (rchar) | read calls per file "
+             "| files the tool reports | seconds the tool reports |",
+             "|---|---|---|---|---|---|---|---|"]
     for key, tool in tools.items():
         s = stats.get(key)
         if s is None:
-            lines.append(f"| {tool.label} | pending / failed | | | | |")
+            lines.append(f"| {tool.label} | pending / failed | | | | | | |")
             continue
         if key == "startup":
             lines.append(f"| {tool.label} | {s['wall_seconds']:.3f} ({s['wall_min']:.3f}–{s['wall_max']:.3f}) | — | "
-                         f"{s['max_rss_mb']:.0f} MB | — | — |")
+                         f"{s['max_rss_mb']:.0f} MB | — | — | — | — |")
             continue
         lines.append(f"| {tool.label} | {s['wall_seconds']:.3f} ({s['wall_min']:.3f}–{s['wall_max']:.3f}) | "
                      f"{s['files_per_second']:,.0f} | {s['max_rss_mb']:.0f} MB | {fmt_bytes(s['rchar_per_file'])} | "
-                     f"{s['syscr_per_file']:.2f} |")
+                     f"{s['syscr_per_file']:.2f} | {optional(s['tool_reported_files'], ',')} | "
+                     f"{optional(s['tool_reported_seconds'], '.2f')} |")
     first, again = stats.get("naspacs-first"), stats.get("naspacs-reindex")
     targets = [("first index ÷ original design (files/s)", first, stats.get("seed"), 100, "×"),
                ("first index ÷ gdcmscanner (files/s)", first, stats.get("gdcmscanner"), 5, "×"),
@@ -327,6 +347,8 @@ def parse_args(argv: list) -> argparse.Namespace:
     p.add_argument("--work", default="/tmp/naspacs-bench", help="work folder for corpus, databases, results")
     p.add_argument("--naspacs", default="/tmp/naspacs-bench-cli/naspacs", help="the naspacs CLI (Release build)")
     p.add_argument("--naspacs-workers", type=int, default=0, help="pass --workers N to naspacs (default: its own)")
+    p.add_argument("--naspacs-json", action="store_true",
+                   help="also pass --json to naspacs (writes the design's JSON index, like the seed does)")
     p.add_argument("--floor", default="/tmp/naspacs-bench-floor/naspacs-iofloor", help="the I/O floor program")
     p.add_argument("--keep-corpus", action="store_true", help="keep the generated corpus (default: delete it)")
     p.add_argument("--rss-sizes", default="",
