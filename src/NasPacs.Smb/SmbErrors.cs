@@ -15,7 +15,7 @@ internal static class SmbErrors
         SmbStatusException status => FromStatus(status, path),
         SmbConnectionException { IsTimeout: true } c => new FileSourceException(ErrorCategory.Network, ErrorCodes.Timeout, c.Message, path, isTransient: true, c),
         SmbConnectionException c => new FileSourceException(ErrorCategory.Network, ErrorCodes.NetworkFailure, c.Message, path, isTransient: true, c),
-        SmbSecurityException s => new FileSourceException(ErrorCategory.Authentication, ErrorCodes.AuthenticationFailed, "Signing or encryption mismatch: " + s.Message, path, isTransient: false, s),
+        SmbSecurityException s => new FileSourceException(ErrorCategory.Authentication, SmbErrorCodes.SecurityMismatch, "Signing or encryption mismatch: " + s.Message, path, isTransient: false, s),
         SmbProtocolException p => new FileSourceException(ErrorCategory.Network, ErrorCodes.NetworkFailure, "The server broke the SMB protocol: " + p.Message, path, isTransient: false, p),
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } s => new FileSourceException(ErrorCategory.Network, ErrorCodes.NetworkFailure, "The server name could not be resolved.", path, isTransient: false, s),
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } s => new FileSourceException(ErrorCategory.Network, ErrorCodes.NetworkFailure, "The server refused the connection.", path, isTransient: true, s),
@@ -37,7 +37,8 @@ internal static class SmbErrors
     /// <summary>What a person can do about a failure.</summary>
     public static string Suggest(FileSourceException exception) => exception.Code switch
     {
-        ErrorCodes.AuthenticationFailed when exception.Message.Contains("mismatch", StringComparison.Ordinal) => "Check the server's signing and encryption settings against Smb:RequireEncryption and the dialect range.",
+        SmbErrorCodes.SecurityMismatch => "Check the server's signing and encryption settings against Smb:RequireEncryption and the dialect range.",
+        SmbErrorCodes.DialectMismatch => "Widen Smb:MinDialect/Smb:MaxDialect, or check the server's minimum and maximum protocol.",
         ErrorCodes.AuthenticationFailed => "Check the user name, password and domain; make sure the account is enabled.",
         ErrorCodes.AccessDenied => "Give the SMB user read permission on this file or folder.",
         ErrorCodes.FileVanished => "The file was removed or renamed on the server; run the index again to catch up.",
@@ -49,6 +50,18 @@ internal static class SmbErrors
 
     private static FileSourceException FromStatus(SmbStatusException status, string? path)
     {
+        switch (status.Command)
+        {
+            case Smb2Command.Negotiate:
+                return new FileSourceException(ErrorCategory.Configuration, SmbErrorCodes.DialectMismatch, "The server accepts none of the offered SMB dialects: " + status.Message, path, isTransient: false, status);
+            case Smb2Command.SessionSetup when status.Status == NtStatus.AccessDenied:
+                return new FileSourceException(ErrorCategory.Authentication, ErrorCodes.AuthenticationFailed, "The server refused the session: the account may not sign in, or the server requires encryption the chosen dialects lack. " + status.Message, path, isTransient: false, status);
+            case Smb2Command.TreeConnect when status.Status == NtStatus.AccessDenied:
+                return new FileSourceException(ErrorCategory.Authentication, ErrorCodes.AccessDenied, "The user may not connect to this share. " + status.Message, path, isTransient: false, status);
+            default:
+                break;
+        }
+
         var (category, code, transient) = status.Status switch
         {
             NtStatus.ObjectNameNotFound or NtStatus.ObjectPathNotFound or NtStatus.NoSuchFile or NtStatus.DeletePending => (ErrorCategory.FileSystem, ErrorCodes.FileVanished, false),

@@ -39,6 +39,11 @@ internal sealed class SmbFileSource : IFileSource
 
     internal SmbConnectionPool Pool => _pool;
 
+    /// <summary>What the current connection negotiated; <see langword="null"/> before the first request.</summary>
+    internal SmbSessionInfo? SessionInfo => _pool.Current is { } c
+        ? new SmbSessionInfo(c.Dialect, c.IsSigning, c.SigningAlgorithm, c.IsEncrypting, c.Cipher, c.MaxReadSize, _pool.ConnectionsOpened)
+        : null;
+
     public async IAsyncEnumerable<FileEntry> EnumerateAsync(FileEnumerationOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
