@@ -94,18 +94,16 @@ internal ref struct DicomDatasetParser
         {
             if (_reader.Length - _reader.Position < 8)
             {
-                // pydicom ends a dataset quietly when fewer than 8 bytes are left; so do we at the end of the data.
-                if (_endOfData)
-                {
-                    return ReadStep.Ok;
-                }
-
                 if (_reader.TryPeekTag(out var partial) && IsPastRequested(partial))
                 {
                     return Stop(partial);
                 }
 
-                return NeedMore(_reader.Position + 8, null, "an element header");
+                // The dataset ends where the data ends. pydicom also ignores 1-7 bytes left over; we report them as a
+                // truncated element header, since a cut file would otherwise look complete with tags missing.
+                return _endOfData && _reader.Position == _reader.Length
+                    ? ReadStep.Ok
+                    : NeedMore(_reader.Position + 8, null, "an element header", _reader.Position);
             }
 
             _reader.TryPeekTag(out var tag);
@@ -117,7 +115,7 @@ internal ref struct DicomDatasetParser
             var offset = _reader.Position;
             if (_reader.ReadHeader(out var header) == ReadStep.NeedMore)
             {
-                return NeedMore(offset + 12, tag, "an element header");
+                return NeedMore(offset + 12, tag, "an element header", offset);
             }
 
             _elementsRead++;
@@ -128,7 +126,7 @@ internal ref struct DicomDatasetParser
             }
             else if (!_reader.TryGetValue(header, out var value))
             {
-                step = NeedMore((long)header.ValueOffset + header.Length, tag, "an element value");
+                step = NeedMore((long)header.ValueOffset + header.Length, tag, "an element value", offset);
             }
             else
             {
@@ -227,7 +225,7 @@ internal ref struct DicomDatasetParser
 
             var step = item.HasUndefinedLength ? ReadItemDataset(sequence.Tag, depth)
                 : _reader.TryGetValue(item, out _) ? Skip(item)
-                : NeedMore((long)item.ValueOffset + item.Length, sequence.Tag, $"an item of {sequence.Tag}");
+                : NeedMore((long)item.ValueOffset + item.Length, sequence.Tag, $"an item of {sequence.Tag}", item.Offset);
             if (step != ReadStep.Ok)
             {
                 return step;
@@ -268,7 +266,7 @@ internal ref struct DicomDatasetParser
 
             var step = element.HasUndefinedLength ? ReadItems(element, depth + 1)
                 : _reader.TryGetValue(element, out _) ? Skip(element)
-                : NeedMore((long)element.ValueOffset + element.Length, element.Tag, "an element value inside a sequence");
+                : NeedMore((long)element.ValueOffset + element.Length, element.Tag, "an element value inside a sequence", element.Offset);
             if (step != ReadStep.Ok)
             {
                 return step;
@@ -308,11 +306,11 @@ internal ref struct DicomDatasetParser
         return ReadStep.Ok;
     }
 
-    private ReadStep NeedMore(long bytesNeeded, DicomTag? tag, string what)
+    private ReadStep NeedMore(long bytesNeeded, DicomTag? tag, string what, int? elementOffset = null)
     {
         BytesNeeded = bytesNeeded;
         ErrorMessage = $"The data ends inside {what}.";
-        ErrorOffset = _reader.Position;
+        ErrorOffset = elementOffset ?? _reader.Position;
         ErrorTag = tag;
         return ReadStep.NeedMore;
     }

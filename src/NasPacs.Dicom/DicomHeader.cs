@@ -32,7 +32,10 @@ public sealed class DicomHeader
     /// <summary>Set when the Specific Character Set was unknown or unsupported and values were decoded with a fallback, saying which.</summary>
     public string? CharacterSetWarning { get; init; }
 
-    /// <summary>The requested elements present in the file: decoded, padding removed, one string per value (VM).</summary>
+    /// <summary>
+    /// The requested elements present in the file: decoded, padding removed, one string per value (VM). When the status is
+    /// not <see cref="DicomHeaderStatus.Ok"/>, the elements read before the problem (for diagnosis, not for an index).
+    /// </summary>
     public IReadOnlyDictionary<DicomTag, IReadOnlyList<string>> Elements { get; init; } = DicomElementCollection.Empty;
 
     /// <summary>The values of an element, or <see langword="null"/> when the file does not have it.</summary>
@@ -41,6 +44,7 @@ public sealed class DicomHeader
     /// <summary>The element's values joined with <c>\</c> as DICOM writes them, or <see langword="null"/> when absent.</summary>
     public string? GetString(DicomTag tag) => GetValues(tag) is { } values ? string.Join('\\', values) : null;
 
-    internal static DicomHeader Failed(DicomHeaderStatus status, DicomReadError error, string? transferSyntaxUid = null) =>
-        new(status, error) { TransferSyntaxUid = transferSyntaxUid };
+    internal static DicomHeader Failed(DicomHeaderStatus status, DicomReadError error, string? transferSyntaxUid = null,
+        DicomElementCollection? elementsBeforeError = null) =>
+        new(status, error) { TransferSyntaxUid = transferSyntaxUid, Elements = elementsBeforeError ?? DicomElementCollection.Empty };
 }

@@ -50,8 +50,9 @@ public sealed partial class DicomHeaderReader
         return Finish(ref parser, step, isEndOfFile, syntax.Uid, ref bytesNeeded);
     }
 
-    private static DicomHeader? Finish(ref DicomDatasetParser parser, ReadStep step, bool endOfData, string? transferSyntaxUid, ref long bytesNeeded, int? deflatedBytes = null)
+    private DicomHeader? Finish(ref DicomDatasetParser parser, ReadStep step, bool endOfData, string? transferSyntaxUid, ref long bytesNeeded, int? deflatedBytes = null)
     {
+        var where = deflatedBytes is not null ? " (offset in the inflated dataset)" : "";
         switch (step)
         {
             case ReadStep.Ok:
@@ -63,15 +64,19 @@ public sealed partial class DicomHeaderReader
                     CharacterSetWarning = parser.Charset.Warning,
                     Elements = parser.BuildElements(),
                 };
+            case ReadStep.NeedMore when parser.BytesNeeded > Options.MaxHeaderSize:
+                // A declared length that no header of this size can hold (0xFFFFFFF0, say) is malformed, file end or not.
+                return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError(
+                    $"A length at this offset runs to byte {parser.BytesNeeded}, past MaxHeaderSize ({Options.MaxHeaderSize}){where}.",
+                    parser.ErrorOffset, parser.ErrorTag), transferSyntaxUid, parser.BuildElements());
             case ReadStep.NeedMore when !endOfData:
                 bytesNeeded = parser.BytesNeeded;
                 return null;
             default:
-                var where = deflatedBytes is not null ? " (offset in the inflated dataset)" : "";
                 return DicomHeader.Failed(
                     step == ReadStep.Malformed ? DicomHeaderStatus.Malformed : DicomHeaderStatus.Truncated,
                     new DicomReadError(parser.ErrorMessage + where, parser.ErrorOffset, parser.ErrorTag),
-                    transferSyntaxUid);
+                    transferSyntaxUid, parser.BuildElements());
         }
     }
 
@@ -144,7 +149,8 @@ public sealed partial class DicomHeaderReader
     /// </summary>
     private static bool LooksLikeRawDataset(ReadOnlySpan<byte> file)
     {
-        if (file.Length < 8)
+        // A zero-filled start is a preamble cut short (or an empty disk block), not a dataset.
+        if (file.Length < 8 || !file[..8].ContainsAnyExcept((byte)0))
         {
             return false;
         }

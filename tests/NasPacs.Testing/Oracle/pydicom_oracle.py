@@ -29,6 +29,18 @@ def as_strings(value):
     return [str(value)]
 
 
+def tag_offset(path, value_tell):
+    """Where the (7FE0,0010) tag starts: 12 bytes before the value in explicit VR, 8 in implicit VR. Decided from
+    the bytes, because some files encode the dataset differently from their transfer syntax (pydicom follows the bytes)."""
+    with open(path, "rb") as f:
+        data = f.read(value_tell)
+    for header_length in (12, 8):
+        start = value_tell - header_length
+        if start >= 0 and data[start:start + 4] in (b"\xe0\x7f\x10\x00", b"\x7f\xe0\x00\x10"):
+            return start
+    return None
+
+
 def read(path):
     try:
         return pydicom.dcmread(path, force=False), False
@@ -64,7 +76,7 @@ def describe(path, keywords):
                     result["tag_errors"][keyword] = f"{type(error).__name__}: {error}"
             raw = ds.get_item(0x7FE00010)
             if raw is not None and ts != DEFLATED and getattr(raw, "value_tell", None) is not None:
-                result["pixel_data_offset"] = raw.value_tell - (8 if ds.is_implicit_VR else 12)
+                result["pixel_data_offset"] = tag_offset(path, raw.value_tell)
     except Exception as error:  # noqa: BLE001 - a rejected file is a result
         result["status"] = "rejected"
         result["error"] = f"{type(error).__name__}: {error}"
