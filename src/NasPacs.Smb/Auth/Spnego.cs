@@ -84,6 +84,11 @@ internal static class Spnego
             while (sequence.HasData)
             {
                 var tag = sequence.PeekTag();
+                if (tag.TagClass != TagClass.ContextSpecific || !tag.IsConstructed)
+                {
+                    throw new SmbProtocolException("The server's SPNEGO token holds an unexpected field.");
+                }
+
                 var field = sequence.ReadSequence(tag);
                 switch (tag.TagValue)
                 {

@@ -43,7 +43,7 @@ internal static class Create
 
     public static CreateResult ParseResponse(ReadOnlySpan<byte> message)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 89, "CreateResponse");
         return new CreateResult(
             FileId.Read(body, 64),

@@ -53,7 +53,7 @@ internal static class Negotiate
     /// <summary>Parses a NEGOTIATE response (the whole message, header included).</summary>
     public static NegotiateResult ParseResponse(ReadOnlySpan<byte> message, SmbDialect min, SmbDialect max)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 65, "NegotiateResponse");
         var dialect = (SmbDialect)Wire.U16(body, 4, "NegotiateResponse.DialectRevision");
         if (!AllDialects.Contains(dialect) || dialect < min || dialect > max)

@@ -27,7 +27,7 @@ internal static class QueryDirectory
     /// <summary>Parses every entry of a response, validating each offset and length; "." and ".." are dropped.</summary>
     public static List<DirectoryEntry> ParseResponse(ReadOnlySpan<byte> message, int outputBufferLength)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 9, "QueryDirectoryResponse");
         var length = Wire.U32(body, 4, "QueryDirectoryResponse.OutputBufferLength");
         if (length > (uint)outputBufferLength)

@@ -17,7 +17,7 @@ internal static class Read
     /// <summary>The data the server returned, checked to lie inside the message and not exceed what was asked.</summary>
     public static ReadOnlySpan<byte> ParseResponse(ReadOnlySpan<byte> message, int requested)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 17, "ReadResponse");
         var offset = Wire.U8(body, 2, "ReadResponse.DataOffset");
         var length = Wire.U32(body, 4, "ReadResponse.DataLength");

@@ -23,7 +23,7 @@ internal static class SessionSetup
     /// <summary>Returns the session flags and the server's security blob.</summary>
     public static (ushort Flags, byte[] SecurityBlob) ParseResponse(ReadOnlySpan<byte> message)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 9, "SessionSetupResponse");
         var flags = Wire.U16(body, 2, "SessionSetupResponse.SessionFlags");
         var blob = Wire.Slice(message, Wire.U16(body, 4, "SessionSetupResponse.SecurityBufferOffset"), Wire.U16(body, 6, "SessionSetupResponse.SecurityBufferLength"), "SessionSetupResponse.SecurityBuffer");

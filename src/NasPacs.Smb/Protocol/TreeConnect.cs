@@ -22,7 +22,7 @@ internal static class TreeConnect
     /// <summary>Returns the share type and flags.</summary>
     public static (byte ShareType, uint ShareFlags) ParseResponse(ReadOnlySpan<byte> message)
     {
-        var body = message[Smb2Header.Size..];
+        var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 16, "TreeConnectResponse");
         return (Wire.U8(body, 2, "TreeConnectResponse.ShareType"), Wire.U32(body, 4, "TreeConnectResponse.ShareFlags"));
     }

@@ -50,6 +50,9 @@ internal static class Wire
         return span.Slice((int)offset, (int)length);
     }
 
+    /// <summary>The body after the 64-byte header, checked to exist.</summary>
+    public static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> message) => Slice(message, Smb2Header.Size, message.Length - Smb2Header.Size, "Body");
+
     /// <summary>Checks a structure size field against the value the specification fixes.</summary>
     public static void RequireStructureSize(ReadOnlySpan<byte> body, ushort expected, string structure)
     {
