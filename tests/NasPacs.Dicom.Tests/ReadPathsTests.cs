@@ -1,0 +1,46 @@
+using NasPacs.Testing.Oracle;
+
+namespace NasPacs.Dicom.Tests;
+
+/// <summary>Read(span), ReadFile and ReadAsync with a small first read agree on every corpus file.</summary>
+public class ReadPathsTests
+{
+    [Fact]
+    public async Task ReadAsyncReadFileAndRead_EveryCorpusFile_Agree()
+    {
+        var files = PydicomOracle.CorpusFiles();
+        if (files.Count == 0)
+        {
+            Assert.False(ReferenceTools.IsCI, "The pydicom corpus is missing under CI.");
+            return;
+        }
+
+        var options = new DicomHeaderReaderOptions { Tags = [.. DicomTags.IndexTags, DicomTags.PixelData], InitialReadSize = 256 };
+        var reader = new DicomHeaderReader(options);
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            var whole = reader.Read(bytes);
+            var fromFile = reader.ReadFile(file);
+            var reads = 0;
+            var fromPrefix = await reader.ReadAsync((destination, _) =>
+            {
+                reads++;
+                var count = Math.Min(destination.Length, bytes.Length);
+                bytes.AsSpan(0, count).CopyTo(destination.Span);
+                return ValueTask.FromResult(count);
+            });
+
+            foreach (var other in new[] { fromFile, fromPrefix })
+            {
+                Assert.True(whole.Status == other.Status, $"{file}: {whole.Status} vs {other.Status} ({other.Error})");
+                Assert.Equal(whole.TransferSyntaxUid, other.TransferSyntaxUid);
+                Assert.Equal(whole.PixelDataOffset, other.PixelDataOffset);
+                Assert.Equal(whole.Elements.OrderBy(e => e.Key).Select(e => (e.Key, string.Join('\\', e.Value))),
+                    other.Elements.OrderBy(e => e.Key).Select(e => (e.Key, string.Join('\\', e.Value))));
+            }
+
+            Assert.True(reads < 16, $"{file}: {reads} prefix reads.");
+        }
+    }
+}
