@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using NasPacs.Enumeration;
+using NasPacs.Indexing;
+
+namespace NasPacs.Cli;
+
+/// <summary>Composes enumeration and indexing for the commands that use an index file.</summary>
+internal static class IndexServices
+{
+    /// <summary>The default index file: <c>naspacs.db</c> in the current folder.</summary>
+    public const string DefaultDatabase = "naspacs.db";
+
+    public static Option<FileInfo> DatabaseOption() => new("--db")
+    {
+        Description = $"The index file (SQLite). Default: {DefaultDatabase} in the current folder; index_status.json is written next to it.",
+        DefaultValueFactory = _ => new FileInfo(DefaultDatabase),
+    };
+
+    public static ServiceProvider Build(string databasePath, Action<IndexingOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddNasEnumeration();
+        services.AddNasIndexing(options =>
+        {
+            options.DatabasePath = databasePath;
+            configure?.Invoke(options);
+        });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Files;
+using NasPacs.Abstractions.Indexing;
+using NasPacs.Dicom;
+using NasPacs.Indexing.Pipeline;
+using NasPacs.Indexing.Storage;
+using Polly;
+using Polly.Retry;
+
+namespace NasPacs.Indexing;
+
+/// <summary>Starts runs into the index named by <see cref="IndexingOptions.DatabasePath"/>, one at a time.</summary>
+internal sealed class Indexer(
+    IOptions<IndexingOptions> options,
+    ICandidateFilter filter,
+    DicomHeaderReader reader,
+    TimeProvider time,
+    ILogger<Indexer> logger) : IIndexer
+{
+    public Task<IIndexRun> StartAsync(IFileSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var settings = options.Value;
+        var database = new IndexDatabase(settings.DatabasePath);
+        var lockFile = AcquireLock(database.Path);
+        SqliteConnection? writer = null;
+        SqliteConnection? lookup = null;
+        try
+        {
+            writer = database.Open();
+            lookup = database.Open();
+            CheckRoot(writer, source.DisplayName);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+            // The lock proves no other run is alive, so a run still marked running was killed.
+            IndexDatabase.Execute(writer, "UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'");
+            using var insert = writer.CreateCommand();
+            insert.CommandText = "INSERT INTO runs (root, started_at, outcome) VALUES ($root, $now, 'running') RETURNING id";
+            insert.Parameters.AddWithValue("$root", source.DisplayName);
+            insert.Parameters.AddWithValue("$now", now);
+            var runId = (long)insert.ExecuteScalar()!;
+            var seriesCount = IndexDatabase.Scalar(writer, "SELECT COUNT(*) FROM series");
+            var resources = new RunResources(lockFile, writer, lookup, new KnownFiles(lookup));
+            var throttle = new Throttle(settings.MaxFilesPerSecond, settings.MaxMegabytesPerSecond, time);
+            var worker = new HeaderWorker(source, reader, CreateRetry(settings), throttle, time);
+            var run = new IndexRun(source, settings, filter, worker, throttle, time, logger, resources, runId, seriesCount, cancellationToken);
+            run.Start();
+            return Task.FromResult<IIndexRun>(run);
+        }
+        catch
+        {
+            lookup?.Dispose();
+            writer?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private ResiliencePipeline CreateRetry(IndexingOptions settings)
+    {
+        if (settings.MaxReadAttempts <= 1)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<FileSourceException>(ex => ex.IsTransient).Handle<IOException>(ex => ex is not (FileNotFoundException or DirectoryNotFoundException)),
+                MaxRetryAttempts = settings.MaxReadAttempts - 1,
+                Delay = settings.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .Build();
+    }
+
+    private static FileStream AcquireLock(string databasePath)
+    {
+        var path = databasePath + ".lock";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+            // The OS drops the lock when the process dies, so kill -9 never leaves the index locked.
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IndexingException(
+                ErrorCategory.Configuration,
+                "index.busy",
+                $"Another run is using the index '{databasePath}'.",
+                "Wait for it to finish or cancel it, or use another index file.",
+                ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new IndexingException(
+                ErrorCategory.Configuration,
+                ErrorCodes.AccessDenied,
+                $"The index folder of '{databasePath}' is not writable.",
+                "Choose an index file in a folder this account may write.",
+                ex);
+        }
+    }
+
+    private static void CheckRoot(SqliteConnection connection, string root)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT value FROM meta WHERE key = 'root'";
+        if (select.ExecuteScalar() is string existing)
+        {
+            if (!string.Equals(existing, root, StringComparison.Ordinal))
+            {
+                throw new IndexingException(
+                    ErrorCategory.Configuration,
+                    "index.other-root",
+                    $"This index belongs to '{existing}', not to '{root}'.",
+                    "Use one index file per root (for example --db with another file name).");
+            }
+
+            return;
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO meta (key, value) VALUES ('root', $root)";
+        insert.Parameters.AddWithValue("$root", root);
+        insert.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Files;
+using NasPacs.Abstractions.Indexing;
+using NasPacs.Dicom;
+using Polly;
+
+namespace NasPacs.Indexing.Pipeline;
+
+/// <summary>Reads one file's header through the file source and turns the outcome into a <see cref="FileResult"/>. Thread-safe.</summary>
+internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader, ResiliencePipeline retry, Throttle throttle, TimeProvider time)
+{
+    public async ValueTask<FileResult> ReadAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        long bytes = 0;
+        var path = item.Entry.RelativePath;
+        try
+        {
+            var header = await retry.ExecuteAsync(
+                async ct =>
+                {
+                    attempts++;
+                    return await reader.ReadAsync(
+                        async (destination, token) =>
+                        {
+                            var read = await source.ReadPrefixAsync(path, destination, token).ConfigureAwait(false);
+                            bytes += read;
+                            return read;
+                        },
+                        ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            throttle.AddBytes(bytes);
+            return FromHeader(item, header, bytes);
+        }
+        catch (FileSourceException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throttle.AddBytes(bytes);
+            if (ex.Code == ErrorCodes.FileVanished)
+            {
+                return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, Vanished: true, bytes);
+            }
+
+            var error = new ErrorReport(ex.Category, ex.Code, ex.Message, SuggestionFor(ex.Code), path, time.GetUtcNow(), attempts - 1, ex.IsTransient);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, error, Vanished: false, bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
+        {
+            // A source that lets a raw .NET exception through still gets a classified report.
+            var (code, transient) = ex is UnauthorizedAccessException ? (ErrorCodes.AccessDenied, false) : (ErrorCodes.FileUnreadable, true);
+            var error = new ErrorReport(ErrorCategory.FileSystem, code, $"The file could not be read: {ex.Message}", SuggestionFor(code), path, time.GetUtcNow(), attempts - 1, transient);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, error, Vanished: false, bytes);
+        }
+    }
+
+    private FileResult FromHeader(WorkItem item, DicomHeader header, long bytes)
+    {
+        var path = item.Entry.RelativePath;
+        switch (header.Status)
+        {
+            case DicomHeaderStatus.Ok:
+                var instance = SeriesFields.Value(header, DicomTags.InstanceNumber);
+                return new FileResult(
+                    item,
+                    IndexedFileState.Indexed,
+                    SeriesFields.FromHeader(header, item.Folder),
+                    SeriesFields.Value(header, DicomTags.SopInstanceUid),
+                    int.TryParse(instance, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null,
+                    header.TransferSyntaxUid,
+                    null,
+                    Vanished: false,
+                    bytes);
+            case DicomHeaderStatus.NotDicom:
+                // A file without an extension is only a guess; a file named .dcm that is not DICOM is worth a report.
+                var error = HasExtension(item.Name)
+                    ? new ErrorReport(
+                        ErrorCategory.Dicom,
+                        ErrorCodes.NotDicom,
+                        "The file has a DICOM name but is not a DICOM file (no DICM marker and no plausible dataset).",
+                        "Remove or rename it, or exclude it with a glob. It is not read again while it stays unchanged.",
+                        path,
+                        time.GetUtcNow())
+                    : null;
+                return new FileResult(item, IndexedFileState.NotDicom, null, null, null, null, error, Vanished: false, bytes);
+            case DicomHeaderStatus.Truncated:
+                return Failed(item, IndexedFileState.Truncated, ErrorCodes.Truncated, header.Error,
+                    "The file ends inside its DICOM header.",
+                    "The copy is probably incomplete: copy it again from the modality or the PACS.", bytes);
+            default:
+                return Failed(item, IndexedFileState.Malformed, ErrorCodes.Malformed, header.Error,
+                    "The DICOM header breaks the encoding rules.",
+                    "Check the file with dcmdump or gdcmdump; if it is damaged, fetch it again from its source.", bytes);
+        }
+    }
+
+    private FileResult Failed(WorkItem item, IndexedFileState state, string code, DicomReadError? detail, string what, string suggestion, long bytes)
+    {
+        var message = detail is null
+            ? what
+            : string.Create(CultureInfo.InvariantCulture, $"{what} {detail.Message}{(detail.Offset is { } offset ? $" (byte {offset}" + (detail.Tag is { } tag ? $", tag {tag})" : ")") : "")}");
+        var error = new ErrorReport(ErrorCategory.Dicom, code, message, suggestion, item.Entry.RelativePath, time.GetUtcNow());
+        return new FileResult(item, state, null, null, null, null, error, Vanished: false, bytes);
+    }
+
+    private static bool HasExtension(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        return dot >= 0 && dot < name.Length - 1 && name.AsSpan(dot + 1).ContainsAnyExceptInRange('0', '9');
+    }
+
+    private static string SuggestionFor(string code) => code switch
+    {
+        ErrorCodes.AccessDenied => "Give the account running NasPacs read permission on the file, then run the index again.",
+        ErrorCodes.FileVanished => "Nothing to do if it was moved or deleted on purpose.",
+        _ => "Check the connection to the share and the disk; the file is read again on the next run.",
+    };
+}

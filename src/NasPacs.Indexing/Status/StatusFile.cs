@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NasPacs.Abstractions.Indexing;
+
+namespace NasPacs.Indexing.Status;
+
+/// <summary>
+/// Reads and writes <c>index_status.json</c>. Writes go to a temporary file that is then renamed over the old one, so a
+/// reader only ever sees a whole file, never a half-written one.
+/// </summary>
+public static class StatusFile
+{
+    /// <summary>The JSON settings: the design's snake_case names, enums as strings.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.General)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    /// <summary>Writes <paramref name="status"/> to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IndexStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(status, JsonOptions);
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a status file, or returns <see langword="null"/> when there is none.</summary>
+    /// <exception cref="JsonException">The file is not a status file.</exception>
+    public static IndexStatus? Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<IndexStatus>(File.ReadAllBytes(path), JsonOptions);
+    }
+}

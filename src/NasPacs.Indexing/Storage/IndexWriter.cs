@@ -1,0 +1,312 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Indexing;
+using NasPacs.Indexing.Pipeline;
+
+namespace NasPacs.Indexing.Storage;
+
+/// <summary>
+/// The only writer of a run: takes what the readers produced and commits it in batches, one transaction each, with
+/// prepared commands. Series counts change in the same transaction as their files, so a kill at any moment leaves
+/// an index whose counts match its rows.
+/// </summary>
+internal sealed partial class IndexWriter : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly long _runId;
+    private readonly RunCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, long> _folders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (long Count, long Bytes)> _deltas = [];
+    private readonly Statements _sql;
+
+    public IndexWriter(SqliteConnection connection, long runId, RunCounters counters, TimeProvider time)
+    {
+        _connection = connection;
+        _runId = runId;
+        _counters = counters;
+        _time = time;
+        _sql = new Statements(connection);
+    }
+
+    /// <summary>Writes until the channel completes. Never cancelled: what reached the channel is written.</summary>
+    public async Task RunAsync(ChannelReader<WriteCommand> reader, int batchSize)
+    {
+        var batch = new List<WriteCommand>(batchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < batchSize && reader.TryRead(out var command))
+            {
+                batch.Add(command);
+            }
+
+            Write(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Writes one batch in one transaction.</summary>
+    internal void Write(IReadOnlyList<WriteCommand> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tally = new Tally();
+        using (var transaction = _connection.BeginTransaction())
+        {
+            _sql.Enlist(transaction);
+            foreach (var command in batch)
+            {
+                switch (command)
+                {
+                    case FileResult result:
+                        WriteFile(result, now, ref tally);
+                        break;
+                    case DeleteCommand delete:
+                        foreach (var id in delete.FileIds)
+                        {
+                            tally.Removed += DeleteFile(id);
+                        }
+
+                        break;
+                    case ErrorCommand error:
+                        InsertError(error.Error);
+                        tally.AddError(error.Error.Category);
+                        break;
+                }
+            }
+
+            tally.SeriesRemoved = ApplySeriesDeltas(now);
+            transaction.Commit();
+        }
+
+        tally.AddTo(_counters);
+    }
+
+    private void WriteFile(FileResult result, long now, ref Tally tally)
+    {
+        var item = result.Item;
+        var folderId = Folder(item.Folder);
+        long? seriesId = result.State == IndexedFileState.Indexed && result.Series is { } series ? Series(series, now, ref tally) : null;
+        var written = true;
+        if (item.Known is { } known)
+        {
+            if (known is { State: IndexedFileState.Indexed, SeriesId: { } oldSeries })
+            {
+                AddDelta(oldSeries, -1, -known.Size);
+            }
+
+            if (result.Vanished)
+            {
+                _sql.DeleteFileById.Parameters[0].Value = known.Id;
+                _sql.DeleteFileById.ExecuteNonQuery();
+                tally.Removed++;
+                written = false;
+            }
+            else
+            {
+                BindFile(_sql.UpdateFile, result, folderId, seriesId);
+                _sql.UpdateFile.Parameters["$id"].Value = known.Id;
+                _sql.UpdateFile.ExecuteNonQuery();
+                tally.Modified++;
+            }
+        }
+        else if (!result.Vanished)
+        {
+            BindFile(_sql.InsertFile, result, folderId, seriesId);
+            // A source that lists one path twice must not produce two rows or count a file twice.
+            written = _sql.InsertFile.ExecuteNonQuery() == 1;
+            tally.New += written ? 1 : 0;
+        }
+        else
+        {
+            written = false;
+        }
+
+        if (written && seriesId is { } id)
+        {
+            AddDelta(id, 1, item.Entry.Size);
+        }
+
+        if (written && result.State == IndexedFileState.NotDicom)
+        {
+            tally.NotDicom++;
+        }
+
+        if (result.Error is { } error)
+        {
+            InsertError(error);
+            tally.AddError(error.Category);
+        }
+
+        tally.Processed++;
+        tally.BytesRead += result.BytesRead;
+    }
+
+    private void BindFile(SqliteCommand command, FileResult result, long folderId, long? seriesId)
+    {
+        var p = command.Parameters;
+        p["$folder"].Value = folderId;
+        p["$name"].Value = result.Item.Name;
+        p["$size"].Value = result.Item.Entry.Size;
+        p["$mtime"].Value = result.Item.Entry.LastWriteTimeUtc.UtcTicks;
+        p["$state"].Value = (int)result.State;
+        p["$series"].Value = (object?)seriesId ?? DBNull.Value;
+        p["$sop"].Value = (object?)result.SopInstanceUid ?? DBNull.Value;
+        p["$instance"].Value = (object?)result.InstanceNumber ?? DBNull.Value;
+        p["$ts"].Value = (object?)result.TransferSyntaxUid ?? DBNull.Value;
+        p["$run"].Value = _runId;
+    }
+
+    private int DeleteFile(long id)
+    {
+        _sql.DeleteFileReturning.Parameters[0].Value = id;
+        using var reader = _sql.DeleteFileReturning.ExecuteReader();
+        if (!reader.Read())
+        {
+            return 0;
+        }
+
+        if (!reader.IsDBNull(0) && reader.GetInt32(2) == (int)IndexedFileState.Indexed)
+        {
+            AddDelta(reader.GetInt64(0), -1, -reader.GetInt64(1));
+        }
+
+        return 1;
+    }
+
+    private long Folder(string path)
+    {
+        if (_folders.TryGetValue(path, out var id))
+        {
+            return id;
+        }
+
+        if (_folders.Count > 100_000)
+        {
+            _folders.Clear();
+        }
+
+        _sql.InsertFolder.Parameters[0].Value = path;
+        _sql.InsertFolder.ExecuteNonQuery();
+        _sql.SelectFolder.Parameters[0].Value = path;
+        id = (long)_sql.SelectFolder.ExecuteScalar()!;
+        _folders[path] = id;
+        return id;
+    }
+
+    private long Series(SeriesSummary fields, long now, ref Tally tally)
+    {
+        if (_series.TryGetValue(fields.SeriesKey, out var id))
+        {
+            return id;
+        }
+
+        if (_series.Count > 200_000)
+        {
+            _series.Clear();
+        }
+
+        _sql.SelectSeries.Parameters[0].Value = fields.SeriesKey;
+        if (_sql.SelectSeries.ExecuteScalar() is long existing)
+        {
+            id = existing;
+        }
+        else
+        {
+            BindSeries(fields, now);
+            id = (long)_sql.InsertSeries.ExecuteScalar()!;
+            tally.SeriesAdded++;
+        }
+
+        _series[fields.SeriesKey] = id;
+        return id;
+    }
+
+    private void AddDelta(long seriesId, long count, long bytes)
+    {
+        var current = _deltas.GetValueOrDefault(seriesId);
+        _deltas[seriesId] = (current.Count + count, current.Bytes + bytes);
+    }
+
+    private int ApplySeriesDeltas(long now)
+    {
+        var removed = 0;
+        foreach (var (id, (count, bytes)) in _deltas)
+        {
+            var p = _sql.UpdateSeriesCounts.Parameters;
+            p["$id"].Value = id;
+            p["$count"].Value = count;
+            p["$bytes"].Value = bytes;
+            p["$now"].Value = now;
+            _sql.UpdateSeriesCounts.ExecuteNonQuery();
+            if (count < 0)
+            {
+                _sql.DeleteEmptySeries.Parameters[0].Value = id;
+                removed += _sql.DeleteEmptySeries.ExecuteNonQuery();
+            }
+        }
+
+        if (removed > 0)
+        {
+            // The key of a removed series must not map to its old id if the series comes back.
+            _series.Clear();
+        }
+
+        _deltas.Clear();
+        return removed;
+    }
+
+    private void InsertError(ErrorReport error)
+    {
+        var p = _sql.InsertError.Parameters;
+        p["$run"].Value = _runId;
+        p["$category"].Value = error.Category.ToString();
+        p["$code"].Value = error.Code;
+        p["$message"].Value = error.Message;
+        p["$suggestion"].Value = error.Suggestion;
+        p["$path"].Value = (object?)error.Path ?? DBNull.Value;
+        p["$timestamp"].Value = error.Timestamp.ToUnixTimeMilliseconds();
+        p["$retry"].Value = error.RetryCount;
+        p["$transient"].Value = error.IsTransient ? 1 : 0;
+        _sql.InsertError.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _sql.Dispose();
+
+    /// <summary>Counts of one transaction, added to the run's counters only after it commits.</summary>
+    private struct Tally
+    {
+        public long Processed;
+        public long New;
+        public long Modified;
+        public long Removed;
+        public long NotDicom;
+        public long BytesRead;
+        public long SeriesAdded;
+        public long SeriesRemoved;
+        public List<ErrorCategory>? Errors;
+
+        public void AddError(ErrorCategory category) => (Errors ??= []).Add(category);
+
+        public readonly void AddTo(RunCounters counters)
+        {
+            Interlocked.Add(ref counters.Processed, Processed);
+            Interlocked.Add(ref counters.New, New);
+            Interlocked.Add(ref counters.Modified, Modified);
+            Interlocked.Add(ref counters.Removed, Removed);
+            Interlocked.Add(ref counters.NotDicom, NotDicom);
+            Interlocked.Add(ref counters.BytesRead, BytesRead);
+            Interlocked.Add(ref counters.SeriesCount, SeriesAdded - SeriesRemoved);
+            foreach (var category in Errors ?? [])
+            {
+                counters.AddError(category);
+            }
+        }
+    }
+}
