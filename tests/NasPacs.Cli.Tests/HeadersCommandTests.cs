@@ -90,11 +90,10 @@ public class HeadersCommandTests
     [Fact]
     public async Task Headers_PydicomCorpusRecursive_PrintsOneLinePerFileAsTheReaderReadsIt()
     {
-        var files = PydicomOracle.CorpusFiles();
+        var files = ReferenceTools.CorpusFilesOrFailUnderCI();
         if (files.Count == 0)
         {
-            Assert.False(ReferenceTools.IsCI, "The pydicom corpus is missing under CI.");
-            return;
+            return; // outside CI without python3-pydicom: nothing to read
         }
 
         var (_, lines) = await RunAsync(PydicomOracle.CorpusRoot, "--recursive");

@@ -234,13 +234,7 @@ public class DicomHeaderReaderTests
         var file = Typical(DicomFileBuilder.ExplicitVRLittleEndian, between: b => b.Add(new DicomTag(0x0009, 0x1000), "OB", new byte[5000]))
             .Add(DicomTags.PixelData, "OW", new byte[100_000]).Build();
         var requests = new List<int>();
-        var header = await reader.ReadAsync((destination, _) =>
-        {
-            requests.Add(destination.Length);
-            var count = Math.Min(destination.Length, file.Length);
-            file.AsSpan(0, count).CopyTo(destination.Span);
-            return ValueTask.FromResult(count);
-        });
+        var header = await reader.ReadAsync(InMemoryPrefix.Of(file, requests.Add));
         AssertTypical(header, DicomFileBuilder.ExplicitVRLittleEndian);
         Assert.Equal(256, requests[0]);
         Assert.True(requests.Count is > 1 and < 8, $"Reads: {string.Join(", ", requests)}");

@@ -38,7 +38,7 @@ public class FuzzTests
             var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             try
             {
-                var header = i % 10 == 1 ? await reader.ReadAsync(PrefixOf(input)) : reader.Read(input);
+                var header = i % 10 == 1 ? await reader.ReadAsync(InMemoryPrefix.Of(input)) : reader.Read(input);
                 statuses[header.Status] = statuses.GetValueOrDefault(header.Status) + 1;
                 if (header.Status != DicomHeaderStatus.Ok && header.Error is null)
                 {
@@ -66,13 +66,6 @@ public class FuzzTests
         // The mutations must reach every outcome, or they test little.
         Assert.All(Enum.GetValues<DicomHeaderStatus>(), s => Assert.True(statuses.GetValueOrDefault(s) > 0, $"No input gave {s}."));
     }
-
-    private static PrefixReader PrefixOf(byte[] input) => (destination, _) =>
-    {
-        var count = Math.Min(destination.Length, input.Length);
-        input.AsSpan(0, count).CopyTo(destination.Span);
-        return ValueTask.FromResult(count);
-    };
 
     /// <summary>Real corpus files (when present) and generated ones covering every syntax, sequences and UN.</summary>
     internal static List<byte[]> Seeds()

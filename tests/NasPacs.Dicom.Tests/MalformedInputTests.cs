@@ -80,13 +80,7 @@ public class MalformedInputTests
     {
         var file = Start().Add(new DicomTag(0x0009, 0x1010), "OB", new byte[10_000], length: 0xFFFF_FFF0).Build();
         var largest = 0;
-        var header = await Reader.ReadAsync((destination, _) =>
-        {
-            largest = Math.Max(largest, destination.Length);
-            var count = Math.Min(destination.Length, file.Length);
-            file.AsSpan(0, count).CopyTo(destination.Span);
-            return ValueTask.FromResult(count);
-        });
+        var header = await Reader.ReadAsync(InMemoryPrefix.Of(file, length => largest = Math.Max(largest, length)));
         Assert.Equal(DicomHeaderStatus.Malformed, header.Status);
         Assert.Equal(Reader.Options.InitialReadSize, largest);
     }

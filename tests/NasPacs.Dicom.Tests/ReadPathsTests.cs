@@ -1,3 +1,4 @@
+using NasPacs.Testing.Dicom;
 using NasPacs.Testing.Oracle;
 
 namespace NasPacs.Dicom.Tests;
@@ -8,11 +9,10 @@ public class ReadPathsTests
     [Fact]
     public async Task ReadAsyncReadFileAndRead_EveryCorpusFile_Agree()
     {
-        var files = PydicomOracle.CorpusFiles();
+        var files = ReferenceTools.CorpusFilesOrFailUnderCI();
         if (files.Count == 0)
         {
-            Assert.False(ReferenceTools.IsCI, "The pydicom corpus is missing under CI.");
-            return;
+            return; // outside CI without python3-pydicom: nothing to read
         }
 
         var options = new DicomHeaderReaderOptions { Tags = [.. DicomTags.IndexTags, DicomTags.PixelData], InitialReadSize = 256 };
@@ -23,13 +23,7 @@ public class ReadPathsTests
             var whole = reader.Read(bytes);
             var fromFile = reader.ReadFile(file);
             var reads = 0;
-            var fromPrefix = await reader.ReadAsync((destination, _) =>
-            {
-                reads++;
-                var count = Math.Min(destination.Length, bytes.Length);
-                bytes.AsSpan(0, count).CopyTo(destination.Span);
-                return ValueTask.FromResult(count);
-            });
+            var fromPrefix = await reader.ReadAsync(InMemoryPrefix.Of(bytes, _ => reads++));
 
             foreach (var other in new[] { fromFile, fromPrefix })
             {

@@ -47,6 +47,14 @@ public static class ReferenceTools
         }
     }
 
+    /// <summary>The pydicom corpus files; under CI a missing corpus fails the test instead of returning none.</summary>
+    public static IReadOnlyList<string> CorpusFilesOrFailUnderCI()
+    {
+        var files = PydicomOracle.CorpusFiles();
+        Assert.False(IsCI && files.Count == 0, $"The pydicom corpus is missing under CI ({PydicomOracle.CorpusRoot}).");
+        return files;
+    }
+
     /// <summary>Fails with the reason when a tool is missing (the CI case).</summary>
     public static void Require()
     {
