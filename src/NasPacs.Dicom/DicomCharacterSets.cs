@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace NasPacs.Dicom;
@@ -13,7 +12,10 @@ internal sealed class DicomCharacterSet
 {
     private const byte Esc = 0x1B;
 
-    private static readonly ConcurrentDictionary<string, DicomCharacterSet> Cache = new(StringComparer.Ordinal);
+    // Distinct values seen; bounded so that crafted files cannot grow it without end.
+    private const int MaxCached = 64;
+
+    private static (byte[] Raw, DicomCharacterSet Set)[] _cache = [];
 
     private readonly Charset[] _charsets;
 
@@ -29,19 +31,44 @@ internal sealed class DicomCharacterSet
     /// <summary>Why the terms could not be honoured as written, or <see langword="null"/>.</summary>
     public string? Warning { get; }
 
-    /// <summary>The decoder for the values of (0008,0005), cached by their text.</summary>
-    public static DicomCharacterSet FromTerms(IReadOnlyList<string> terms)
+    /// <summary>
+    /// The decoder for the raw value of (0008,0005). Cached by those bytes (a few distinct values exist in an archive), so the
+    /// common case costs one comparison and no allocation.
+    /// </summary>
+    public static DicomCharacterSet FromValue(ReadOnlySpan<byte> value)
     {
-        if (terms.Count == 0 || (terms.Count == 1 && terms[0].Length == 0))
+        value = value.TrimEnd(" \0"u8);
+        if (value.IsEmpty)
         {
             return Default;
         }
 
-        var key = string.Join('\\', terms);
-        return Cache.TryGetValue(key, out var cached) ? cached : Cache.GetOrAdd(key, _ => Create(terms));
+        var cache = _cache;
+        foreach (var (raw, cached) in cache)
+        {
+            if (value.SequenceEqual(raw))
+            {
+                return cached;
+            }
+        }
+
+        var terms = new List<string>();
+        foreach (var range in value.Split((byte)'\\'))
+        {
+            terms.Add(Encoding.Latin1.GetString(value[range]));
+        }
+
+        var created = terms.Count == 1 && terms[0].Length == 0 ? Default : Create(terms);
+        if (cache.Length < MaxCached)
+        {
+            // Copy-on-write: readers never lock; a lost race only costs a second Create.
+            _cache = [.. cache, (value.ToArray(), created)];
+        }
+
+        return created;
     }
 
-    private static DicomCharacterSet Create(IReadOnlyList<string> terms)
+    private static DicomCharacterSet Create(List<string> terms)
     {
         string? warning = null;
         var charsets = new List<Charset>(terms.Count);

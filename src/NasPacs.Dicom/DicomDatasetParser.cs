@@ -18,6 +18,8 @@ internal ref struct DicomDatasetParser
     private DicomElementReader _reader;
     private DicomElementCollection.Builder _values;
     private int _elementsRead;
+    private int _cursor;
+    private uint _lastTag;
 
     /// <param name="buffer">The bytes of the file (or inflated dataset) from offset 0.</param>
     /// <param name="endOfData">Whether <paramref name="buffer"/> holds everything there is, so running out means truncation.</param>
@@ -25,7 +27,8 @@ internal ref struct DicomDatasetParser
     public DicomDatasetParser(ReadOnlySpan<byte> buffer, bool endOfData, ReadOnlySpan<uint> requested)
     {
         _requested = requested;
-        _stopAfter = requested.IsEmpty ? 0 : requested[^1];
+        // Stop at the first element past the highest requested tag, and at Pixel Data whatever was requested.
+        _stopAfter = requested.IsEmpty ? 0 : Math.Min(requested[^1], DicomTags.PixelData.Value - 1);
         _endOfData = endOfData;
         _reader = new DicomElementReader(buffer, 0, explicitVR: true, bigEndian: false);
         _values = new DicomElementCollection.Builder(requested.Length);
@@ -107,7 +110,7 @@ internal ref struct DicomDatasetParser
             }
 
             _reader.TryPeekTag(out var tag);
-            if (IsPastRequested(tag))
+            if (tag.Value > _stopAfter)
             {
                 return Stop(tag);
             }
@@ -119,30 +122,53 @@ internal ref struct DicomDatasetParser
             }
 
             _elementsRead++;
-            ReadStep step;
+            var end = (long)header.ValueOffset + header.Length;
             if (header.HasUndefinedLength)
             {
-                step = ReadItems(header, depth: 1);
+                var step = ReadItems(header, depth: 1);
+                if (step != ReadStep.Ok)
+                {
+                    return step;
+                }
             }
-            else if (!_reader.TryGetValue(header, out var value))
+            else if (end > _reader.Length)
             {
-                step = NeedMore((long)header.ValueOffset + header.Length, tag, "an element value", offset);
+                return NeedMore(end, tag, "an element value", offset);
             }
             else
             {
-                Collect(header, value);
-                _reader.Position = header.ValueOffset + (int)header.Length;
-                step = ReadStep.Ok;
-            }
+                if (IsRequested(tag.Value) || tag == DicomTags.SpecificCharacterSet)
+                {
+                    _reader.TryGetValue(header, out var value);
+                    Collect(header, value);
+                }
 
-            if (step != ReadStep.Ok)
-            {
-                return step;
+                _reader.Position = (int)end;
             }
         }
     }
 
-    private readonly bool IsPastRequested(DicomTag tag) => tag.Value > _stopAfter || tag.Value >= DicomTags.PixelData.Value;
+    /// <summary>
+    /// Whether a tag was requested. Elements come in ascending order (PS3.5 §7.1), so a cursor over the sorted requested tags
+    /// answers in constant time; an element out of order falls back to a binary search.
+    /// </summary>
+    private bool IsRequested(uint tag)
+    {
+        if (tag < _lastTag)
+        {
+            return _requested.BinarySearch(tag) >= 0;
+        }
+
+        _lastTag = tag;
+        while (_cursor < _requested.Length && _requested[_cursor] < tag)
+        {
+            _cursor++;
+        }
+
+        return _cursor < _requested.Length && _requested[_cursor] == tag;
+    }
+
+    private readonly bool IsPastRequested(DicomTag tag) => tag.Value > _stopAfter;
 
     private ReadStep Stop(DicomTag tag)
     {
@@ -159,25 +185,10 @@ internal ref struct DicomDatasetParser
         var tag = header.Tag;
         // pydicom reads a UN element of a known tag with the tag's dictionary VR (config.replace_un_with_known_vr).
         var vr = header.VR == DicomVR.UN && !tag.IsPrivate ? DicomTags.GetVR(tag) : header.VR;
-        var requested = _requested.BinarySearch(tag.Value) >= 0;
+        var requested = IsRequested(tag.Value);
         if (tag == DicomTags.SpecificCharacterSet)
         {
-            if (requested && _values.Begin(tag))
-            {
-                DicomValueDecoder.Decode(DicomVR.CS, value, _reader.BigEndian, Charset, ref _values);
-                _values.End();
-                Charset = DicomCharacterSet.FromTerms(_values.Get(tag).ToArray());
-            }
-            else if (!requested)
-            {
-                var terms = new DicomElementCollection.Builder(1);
-                terms.Begin(tag);
-                DicomValueDecoder.Decode(DicomVR.CS, value, _reader.BigEndian, Charset, ref terms);
-                terms.End();
-                Charset = DicomCharacterSet.FromTerms(terms.Get(tag).ToArray());
-            }
-
-            return;
+            Charset = DicomCharacterSet.FromValue(value);
         }
 
         if (requested && _values.Begin(tag))

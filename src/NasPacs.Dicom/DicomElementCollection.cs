@@ -95,7 +95,8 @@ internal sealed class DicomElementCollection : IReadOnlyDictionary<DicomTag, IRe
         /// <summary>Starts an element; returns <see langword="false"/> for a tag already collected (first one wins).</summary>
         public bool Begin(DicomTag tag)
         {
-            if (_count == _tags.Length || Array.IndexOf(_tags, tag, 0, _count) >= 0)
+            // Elements come in ascending order, so only a tag not above the last one can be a repeat.
+            if (_count == _tags.Length || (_count > 0 && tag <= _tags[_count - 1] && Array.IndexOf(_tags, tag, 0, _count) >= 0))
             {
                 return false;
             }
