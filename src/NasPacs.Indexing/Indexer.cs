@@ -69,7 +69,7 @@ internal sealed class Indexer(
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<FileSourceException>(ex => ex.IsTransient).Handle<IOException>(ex => ex is not (FileNotFoundException or DirectoryNotFoundException)),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(HeaderWorker.IsTransient),
                 MaxRetryAttempts = settings.MaxReadAttempts - 1,
                 Delay = settings.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,

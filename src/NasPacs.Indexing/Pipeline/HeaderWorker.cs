@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
@@ -17,20 +18,36 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
         var path = item.Entry.RelativePath;
         try
         {
-            var header = await retry.ExecuteAsync(
-                async ct =>
-                {
-                    attempts++;
-                    return await reader.ReadAsync(
-                        async (destination, token) =>
+            PrefixReader readPrefix = async (destination, token) =>
+            {
+                var read = await source.ReadPrefixAsync(path, destination, token).ConfigureAwait(false);
+                bytes += read;
+                return read;
+            };
+            DicomHeader header;
+            try
+            {
+                // The first attempt goes straight to the reader: the retry pipeline costs more than a warm-cache read.
+                attempts++;
+                header = await reader.ReadAsync(readPrefix, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The retry pipeline sees the failed first attempt as its own first attempt, then backs off and retries.
+                Exception? first = ex;
+                header = await retry.ExecuteAsync(
+                    async ct =>
+                    {
+                        if (Interlocked.Exchange(ref first, null) is { } failed)
                         {
-                            var read = await source.ReadPrefixAsync(path, destination, token).ConfigureAwait(false);
-                            bytes += read;
-                            return read;
-                        },
-                        ct).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
+                            ExceptionDispatchInfo.Throw(failed);
+                        }
+
+                        attempts++;
+                        return await reader.ReadAsync(readPrefix, ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
             throttle.AddBytes(bytes);
             return FromHeader(item, header, bytes);
         }
@@ -102,6 +119,15 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
         var error = new ErrorReport(ErrorCategory.Dicom, code, message, suggestion, item.Entry.RelativePath, time.GetUtcNow());
         return new FileResult(item, state, null, null, null, null, error, Vanished: false, bytes);
     }
+
+    /// <summary>The retry predicate: a transient source failure, or a raw I/O error other than a missing file.</summary>
+    internal static bool IsTransient(Exception ex) => ex switch
+    {
+        FileSourceException source => source.IsTransient,
+        FileNotFoundException or DirectoryNotFoundException => false,
+        IOException => true,
+        _ => false,
+    };
 
     private static bool HasExtension(string name)
     {
