@@ -39,6 +39,44 @@ internal sealed class SmbFileSource : IFileSource
 
     internal SmbConnectionPool Pool => _pool;
 
+    private readonly ActivityCounter _listing = new();
+    private readonly ActivityCounter _prefixReads = new();
+
+    /// <summary>Counts and rates for <see cref="SmbConnectionMetrics"/>.</summary>
+    internal SmbConnectionMetrics Metrics()
+    {
+        var info = SessionInfo;
+        return new SmbConnectionMetrics(
+            info is null ? string.Empty : DialectName(info.Dialect),
+            info is { Signing: true } ? SigningName(info.SigningAlgorithm) : null,
+            info is { Encryption: true } ? info.Cipher.ToString() : null,
+            _pool.Current?.RoundTrip ?? TimeSpan.Zero,
+            _pool.ConnectionsOpened,
+            _listing.Count,
+            _listing.PerSecond(_time),
+            _prefixReads.Count,
+            _prefixReads.PerSecond(_time),
+            _options.MaxRequestsInFlight);
+    }
+
+    internal void CountListed(int files) => _listing.Add(files, _time);
+
+    private static string DialectName(SmbDialect dialect) => dialect switch
+    {
+        SmbDialect.Smb202 => "2.0.2",
+        SmbDialect.Smb210 => "2.1",
+        SmbDialect.Smb300 => "3.0",
+        SmbDialect.Smb302 => "3.0.2",
+        _ => "3.1.1",
+    };
+
+    private static string SigningName(SmbSigningAlgorithm algorithm) => algorithm switch
+    {
+        SmbSigningAlgorithm.HmacSha256 => "HMAC-SHA256",
+        SmbSigningAlgorithm.AesCmac => "AES-CMAC",
+        _ => "AES-GMAC",
+    };
+
     /// <summary>What the current connection negotiated; <see langword="null"/> before the first request.</summary>
     internal SmbSessionInfo? SessionInfo => _pool.Current is { } c
         ? new SmbSessionInfo(c.Dialect, c.IsSigning, c.SigningAlgorithm, c.IsEncrypting, c.Cipher, c.MaxReadSize, _pool.ConnectionsOpened)
@@ -76,6 +114,7 @@ internal sealed class SmbFileSource : IFileSource
         }
 
         var (read, size) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken).ConfigureAwait(false);
+        _prefixReads.Add(1, _time);
         if (read == destination.Length || read >= size)
         {
             return read;

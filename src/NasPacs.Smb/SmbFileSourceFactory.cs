@@ -18,29 +18,14 @@ public sealed class SmbFileSourceFactory
         return new SmbFileSource(options, _time);
     }
 
+    /// <summary>The design's <c>get_connection_metrics</c> for a source this factory created; <see langword="null"/> for any other source.</summary>
+    public static SmbConnectionMetrics? MetricsOf(IFileSource source) => (source as SmbFileSource)?.Metrics();
+
     /// <summary>A file source for <c>smb://host[:port]/share/path</c> with the credentials and tuning of <paramref name="template"/>.</summary>
     public IFileSource Create(string uri, SmbOptions template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var options = new SmbOptions
-        {
-            Domain = template.Domain,
-            User = template.User,
-            Password = template.Password,
-            AllowGuest = template.AllowGuest,
-            MinDialect = template.MinDialect,
-            MaxDialect = template.MaxDialect,
-            RequireEncryption = template.RequireEncryption,
-            EncryptWhenOffered = template.EncryptWhenOffered,
-            ConnectTimeout = template.ConnectTimeout,
-            RequestTimeout = template.RequestTimeout,
-            PoolSize = template.PoolSize,
-            MaxRequestsInFlight = template.MaxRequestsInFlight,
-            ReadChunkSize = template.ReadChunkSize,
-            DirectoryBufferSize = template.DirectoryBufferSize,
-            RetryCount = template.RetryCount,
-            RetryDelay = template.RetryDelay,
-        }.WithUri(uri);
+        var options = template.Clone().WithUri(uri);
         return Create(options);
     }
 }

@@ -90,6 +90,7 @@ public sealed class SmbOptions
             throw new ArgumentException("The SMB URI names no share: smb://host/share/path.", nameof(uri));
         }
 
+        Port = 445;
         var colon = authority.LastIndexOf(':');
         if (colon > 0 && !authority.EndsWith(']'))
         {
@@ -102,6 +103,9 @@ public sealed class SmbOptions
         RootPath = string.Join('/', segments.Skip(1));
         return this;
     }
+
+    /// <summary>A copy to adjust without touching the caller's settings.</summary>
+    internal SmbOptions Clone() => (SmbOptions)MemberwiseClone();
 
     /// <summary>The root as <c>smb://host[:port]/share/path</c>, without credentials.</summary>
     public string DisplayName

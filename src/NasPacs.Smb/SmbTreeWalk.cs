@@ -106,6 +106,7 @@ internal sealed class SmbTreeWalk
             files++;
         }
 
+        _source.CountListed((int)files);
         var listed = Interlocked.Increment(ref _foldersListed);
         var seen = Interlocked.Add(ref _filesSeen, files);
         _options.OnProgress?.Invoke(new EnumerationProgress(listed, seen));

@@ -154,6 +154,23 @@ internal sealed partial class SmbConnection
 
         var keys = SessionKeys.Derive(Dialect, ntlm.SessionKey, negotiated.Cipher, currentHash());
         var signer = new MessageSigner(keys.SigningKey, MessageSigner.AlgorithmFor(Dialect, negotiated.SigningAlgorithm));
+        try
+        {
+            VerifyFinalSessionSetup(last, signer, flags);
+        }
+        catch
+        {
+            signer.Dispose();
+            throw;
+        }
+
+        _signer = signer;
+        return (flags, ntlm.SessionKey);
+    }
+
+    /// <summary>The last SESSION_SETUP response proves the server knows the session key (and, in 3.1.1, the exchange was not altered).</summary>
+    private void VerifyFinalSessionSetup(Smb2Response last, MessageSigner signer, ushort flags)
+    {
         if (last.Header.IsSigned)
         {
             if (!signer.Verify(last.Message))
@@ -165,9 +182,6 @@ internal sealed partial class SmbConnection
         {
             throw new SmbSecurityException("The SMB 3.1.1 server did not sign the final SESSION_SETUP response.");
         }
-
-        _signer = signer;
-        return (flags, ntlm.SessionKey);
     }
 
     private async Task TreeConnectAsync(SmbOptions options, CancellationToken cancellationToken)

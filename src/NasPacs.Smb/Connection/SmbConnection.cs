@@ -54,6 +54,23 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Smoothed time from sending a request to its final response (server time included); zero before the first.</summary>
+    public TimeSpan RoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _roundTripTicks));
+
+    private long _roundTripTicks;
+
+    /// <summary>An exponentially weighted mean (weight 1/8, as TCP's SRTT) of round-trip times.</summary>
+    private void RecordRoundTrip(TimeSpan sample)
+    {
+        long current, next;
+        do
+        {
+            current = Interlocked.Read(ref _roundTripTicks);
+            next = current == 0 ? sample.Ticks : current + ((sample.Ticks - current) / 8);
+        }
+        while (Interlocked.CompareExchange(ref _roundTripTicks, next, current) != current);
+    }
+
     /// <summary>
     /// Sends one request, or several as one compound (related when <paramref name="related"/>: they share the
     /// handle the first one opens), and returns the final responses in order.
@@ -88,7 +105,10 @@ internal sealed partial class SmbConnection : IAsyncDisposable
                 _writeLock.Release();
             }
 
-            return await AwaitResponsesAsync(pending, cancellationToken).ConfigureAwait(false);
+            var sent = _time.GetTimestamp();
+            var responses = await AwaitResponsesAsync(pending, cancellationToken).ConfigureAwait(false);
+            RecordRoundTrip(_time.GetElapsedTime(sent));
+            return responses;
         }
         finally
         {
@@ -385,6 +405,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         {
             _stream.Dispose();
             _cipher?.Dispose();
+            _signer?.Dispose();
             _writeLock.Dispose();
             _closing.Dispose();
         }

@@ -4,15 +4,32 @@ using NasPacs.Smb.Protocol;
 namespace NasPacs.Smb.Crypto;
 
 /// <summary>Signs requests and verifies responses (MS-SMB2 §3.1.4.1): HMAC-SHA256, AES-CMAC or AES-GMAC.</summary>
-internal sealed class MessageSigner
+/// <remarks>
+/// Signing runs under the connection's write lock and verifying on its single reader loop, so each side keeps
+/// its own AES-GCM instance (the key schedule is built once, and no instance is shared between threads).
+/// </remarks>
+internal sealed class MessageSigner : IDisposable
 {
     private readonly byte[] _key;
     private readonly SmbSigningAlgorithm _algorithm;
+    private readonly AesGcm? _signGmac;
+    private readonly AesGcm? _verifyGmac;
 
     public MessageSigner(byte[] key, SmbSigningAlgorithm algorithm)
     {
         _key = key;
         _algorithm = algorithm;
+        if (algorithm == SmbSigningAlgorithm.AesGmac)
+        {
+            _signGmac = new AesGcm(key, 16);
+            _verifyGmac = new AesGcm(key, 16);
+        }
+    }
+
+    public void Dispose()
+    {
+        _signGmac?.Dispose();
+        _verifyGmac?.Dispose();
     }
 
     /// <summary>Which algorithm a dialect uses; 3.1.1 uses what its signing context chose.</summary>
@@ -33,7 +50,7 @@ internal sealed class MessageSigner
         var signature = message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize);
         signature.Clear();
         Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
-        Compute(message, mac);
+        Compute(message, mac, _signGmac);
         mac.CopyTo(signature);
     }
 
@@ -48,11 +65,11 @@ internal sealed class MessageSigner
         var copy = message.ToArray();
         copy.AsSpan(Smb2Header.SignatureOffset, Smb2Header.SignatureSize).Clear();
         Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
-        Compute(copy, mac);
+        Compute(copy, mac, _verifyGmac);
         return CryptographicOperations.FixedTimeEquals(mac, message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize));
     }
 
-    private void Compute(ReadOnlySpan<byte> message, Span<byte> mac)
+    private void Compute(ReadOnlySpan<byte> message, Span<byte> mac, AesGcm? gmac)
     {
         switch (_algorithm)
         {
@@ -72,11 +89,7 @@ internal sealed class MessageSigner
                 var flags = Wire.U32(message, Smb2Header.FlagsOffset, "Header.Flags");
                 var command = Wire.U16(message, 12, "Header.Command");
                 nonce[8] = (byte)(((flags & (uint)Smb2Flags.ServerToRedirector) != 0 ? 1 : 0) | (command == (ushort)Smb2Command.Cancel ? 2 : 0));
-                using (var gcm = new AesGcm(_key, 16))
-                {
-                    gcm.Encrypt(nonce, [], [], mac, message);
-                }
-
+                gmac!.Encrypt(nonce, [], [], mac, message);
                 break;
         }
     }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using NasPacs.Abstractions.Files;
+using NasPacs.Smb;
+using NasPacs.Smb.Benchmark;
+
+// Usage: NasPacs.Smb.Benchmark <smbd port> <user> <password> <delays ms, comma separated> [headers files for the baseline]
+var port = int.Parse(args[0], CultureInfo.InvariantCulture);
+var user = args[1];
+var password = args[2];
+var delays = args[3].Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+var baselineFiles = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1000;
+var inFlight = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_IN_FLIGHT"), CultureInfo.InvariantCulture, out var f) ? f : 64;
+var poolSize = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_POOL"), CultureInfo.InvariantCulture, out var p) ? p : 2;
+
+Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | files | seconds | files/s |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+foreach (var delay in delays)
+{
+    using var proxy = new LatencyProxy(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromMilliseconds(delay));
+    var options = new SmbOptions { Host = "127.0.0.1", Port = proxy.Port, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize };
+    await using var source = new SmbFileSourceFactory().Create(options);
+
+    // Warm up: connect both pooled connections, measure the round trip with one small read at a time.
+    var entries = new List<FileEntry>();
+    await foreach (var e in source.EnumerateAsync(new FileEnumerationOptions { MaxParallelism = 16 }))
+    {
+        entries.Add(e);
+    }
+
+    // One CREATE + CLOSE compound is one round trip; the median of 50 resists scheduling hiccups.
+    var samples = new List<double>();
+    for (var i = 0; i < 50; i++)
+    {
+        var one = Stopwatch.StartNew();
+        await source.GetEntryAsync(entries[i].RelativePath);
+        samples.Add(one.Elapsed.TotalMilliseconds);
+    }
+
+    samples.Sort();
+    var rtt = samples[samples.Count / 2];
+
+    var listWatch = Stopwatch.StartNew();
+    var listed = 0;
+    await foreach (var _ in source.EnumerateAsync(new FileEnumerationOptions { MaxParallelism = 16 }))
+    {
+        listed++;
+    }
+
+    listWatch.Stop();
+    Row(delay, rtt, "listing", "NasPacs.Smb (16 folders at once)", listed, listWatch.Elapsed);
+
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var readWatch = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = inFlight }, async (e, ct) =>
+    {
+        var buffer = new byte[8192];
+        await source.ReadPrefixAsync(e.RelativePath, buffer, ct);
+    });
+    readWatch.Stop();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} in flight, {poolSize} connections; client + proxy CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
+    var floor = TimeSpan.FromMilliseconds(entries.Count * rtt / inFlight);
+    Row(delay, rtt, "header reads floor", "files × RTT ÷ in flight", entries.Count, floor);
+
+    var oneWatch = Stopwatch.StartNew();
+    foreach (var e in entries.Take(baselineFiles))
+    {
+        var buffer = new byte[8192];
+        await source.ReadPrefixAsync(e.RelativePath, buffer);
+    }
+
+    oneWatch.Stop();
+    Row(delay, rtt, "header reads", "NasPacs.Smb one at a time (compounded, 1 RTT/file)", baselineFiles, oneWatch.Elapsed);
+
+    var authFile = Path.GetTempFileName();
+    await File.WriteAllTextAsync(authFile, $"username = {user}\npassword = {password}\n");
+    try
+    {
+        var smbList = Smbclient(proxy.Port, authFile, "recurse; ls", null);
+        Row(delay, rtt, "listing", "smbclient 'recurse; ls'", listed, smbList);
+
+        var folder = entries.Take(baselineFiles).Select(e => e.RelativePath).ToList();
+        var target = Directory.CreateTempSubdirectory("smb-mget");
+        var commands = string.Join("; ", folder.Select(f => $"get \"{f.Replace('/', '\\')}\" \"{Path.Combine(target.FullName, f.Replace('/', '_'))}\""));
+        var mget = Smbclient(proxy.Port, authFile, commands, null);
+        Row(delay, rtt, "whole-file reads", "smbclient get, one at a time", folder.Count, mget);
+        target.Delete(recursive: true);
+    }
+    finally
+    {
+        File.Delete(authFile);
+    }
+}
+
+static void Row(double delay, double rtt, string operation, string tool, int files, TimeSpan elapsed) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {delay} | {rtt:0.00} | {operation} | {tool} | {files} | {elapsed.TotalSeconds:0.000} | {files / elapsed.TotalSeconds:0} |"));
+
+static TimeSpan Smbclient(int port, string authFile, string commands, string? directory)
+{
+    var watch = Stopwatch.StartNew();
+    using var process = Process.Start(new ProcessStartInfo("smbclient", ["//127.0.0.1/share", "-p", port.ToString(CultureInfo.InvariantCulture), "-A", authFile, "-c", commands])
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        WorkingDirectory = directory ?? Environment.CurrentDirectory,
+    })!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    process.WaitForExit();
+    watch.Stop();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException("smbclient failed: " + stderr.Result);
+    }
+
+    _ = stdout.Result;
+    return watch.Elapsed;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SMB over emulated latency (issue #7): a 10,000-file share served by a private smbd on 127.0.0.1,
+# reached through a C# proxy that delays every chunk by D ms each way.
+#   benchmarks/smb/run.sh                 # D = 0.25 and 2 ms, 10,000 files of 2 KB in 100 folders
+#   benchmarks/smb/run.sh --delays 0,2 --files 20000
+set -euo pipefail
+delays="0.25,2"; files=10000; baseline=1000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --delays) delays="$2"; shift 2;;
+    --files) files="$2"; shift 2;;
+    --baseline) baseline="$2"; shift 2;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+here="$(cd "$(dirname "$0")" && pwd)"
+dir="$(mktemp -d /tmp/naspacs-smb-bench.XXXXXX)"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+user=smbtest; password="Pw-bench-$RANDOM"
+chmod 755 "$dir"  # mktemp makes it 0700; the share user must traverse it
+mkdir -p "$dir"/{share,private,lock,state,cache,pid,ncalrpc}
+python3 - "$dir/share" "$files" <<'PY'
+import os, sys, random
+root, n = sys.argv[1], int(sys.argv[2]); random.seed(1)
+for i in range(n):
+    d = os.path.join(root, f"d{i % 100:03d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:06d}.dcm"), "wb") as f:
+        f.write(random.randbytes(2048))
+PY
+cat > "$dir/smb.conf" <<CONF
+[global]
+server role = standalone server
+interfaces = 127.0.0.1
+bind interfaces only = yes
+smb ports = $port
+disable netbios = yes
+server min protocol = SMB2_10
+passdb backend = tdbsam:$dir/private/passdb.tdb
+private dir = $dir/private
+lock directory = $dir/lock
+state directory = $dir/state
+cache directory = $dir/cache
+pid directory = $dir/pid
+ncalrpc dir = $dir/ncalrpc
+load printers = no
+printing = bsd
+printcap name = /dev/null
+disable spoolss = yes
+map to guest = never
+[share]
+path = $dir/share
+read only = yes
+valid users = $user
+CONF
+id "$user" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$user"
+printf '%s\n%s\n' "$password" "$password" | smbpasswd -c "$dir/smb.conf" -s -a "$user" >/dev/null
+smbd --foreground --no-process-group --debug-stdout -s "$dir/smb.conf" >"$dir/smbd.log" 2>&1 &
+smbd_pid=$!
+trap 'kill $smbd_pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do
+  (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1
+done
+cat /proc/loadavg | sed 's/^/load average at start: /'
+dotnet run -c Release --project "$here/NasPacs.Smb.Benchmark" -- "$port" "$user" "$password" "$delays" "$baseline"
