@@ -152,23 +152,40 @@ def cpu_pressure() -> float | None:
         return None
 
 
-def run_tool(tool: Tool, runs: int, work: Path) -> None:
+def run_once(tool: Tool, work: Path, warmup: bool) -> dict:
     stdout = str(work / f"{tool.key}.out")
     stderr = str(work / f"{tool.key}.err")
+    tool.before_each()
+    load, pressure = loadavg(), cpu_pressure()
+    result = measure(tool.argv(), stdout, stderr)
+    result.update(warmup=warmup, loadavg_before=load, cpu_pressure_before=pressure)
+    result["reported"] = summarize_output(tool.key, stdout)
+    kind = "warm-up" if warmup else f"run {len(tool.runs) + 1}"
+    print(f"  {tool.key:16} {kind:8} {result['wall_seconds']:8.2f} s  rss {result['max_rss_kb'] / 1024:7.1f} MB"
+          f"  cpu {result['user_seconds'] + result['system_seconds']:6.2f} s  exit {result['exit_code']}"
+          f"  load {load:.2f}  cpu-pressure {pressure}", flush=True)
+    if result["exit_code"] != 0:
+        print(f"  {tool.key} failed; stderr tail:\n" + tail(stderr), flush=True)
+    if not warmup:
+        tool.runs.append(result)
+    return result
+
+
+def run_tool(tool: Tool, runs: int, work: Path) -> None:
     for i in range(tool.warmups + runs):
-        tool.before_each()
-        load, pressure = loadavg(), cpu_pressure()
-        result = measure(tool.argv(), stdout, stderr)
-        result.update(warmup=i < tool.warmups, loadavg_before=load, cpu_pressure_before=pressure)
-        result["reported"] = summarize_output(tool.key, stdout)
-        kind = "warm-up" if result["warmup"] else f"run {i - tool.warmups + 1}"
-        print(f"  {tool.key:16} {kind:8} {result['wall_seconds']:8.2f} s  rss {result['max_rss_kb'] / 1024:7.1f} MB"
-              f"  cpu {result['user_seconds'] + result['system_seconds']:6.2f} s  exit {result['exit_code']}"
-              f"  load {load:.2f}  cpu-pressure {pressure}", flush=True)
-        if result["exit_code"] != 0:
-            print(f"  {tool.key} failed; stderr tail:\n" + tail(stderr), flush=True)
-        if not result["warmup"]:
-            tool.runs.append(result)
+        run_once(tool, work, warmup=i < tool.warmups)
+
+
+def run_rounds(tools: list, runs: int, work: Path) -> None:
+    """Warm-ups first, then `runs` rounds of every tool in turn, so that each round of the comparison
+    sees about the same load on a shared machine (the order also leaves naspacs-reindex the database
+    the naspacs-first run of the same round just built)."""
+    for tool in tools:
+        for _ in range(tool.warmups):
+            run_once(tool, work, warmup=True)
+    for _ in range(runs):
+        for tool in tools:
+            run_once(tool, work, warmup=False)
 
 
 def tail(path: str, lines: int = 15) -> str:
@@ -305,8 +322,11 @@ def run_main(args: argparse.Namespace) -> int:
     warm_page_cache(root)
     facts = machine_facts()
     facts["loadavg_start"] = loadavg()
-    for key in selected:
-        run_tool(tools[key], args.runs, work)
+    if args.sequential:
+        for key in selected:
+            run_tool(tools[key], args.runs, work)
+    else:
+        run_rounds([tools[key] for key in selected], args.runs, work)
     facts["loadavg_end"] = loadavg()
     table, summary = report({k: tools[k] for k in tools if k in args.tools}, files)
     print(f"\n{files:,} files ({manifest['series']:,} series, {manifest['pixel_set_files']} with 512×512 pixels), "
@@ -370,6 +390,8 @@ def parse_args(argv: list) -> argparse.Namespace:
     p.add_argument("--pixel-set", type=int, default=200, help="files with 512x512 16-bit pixels (default 200)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--runs", type=int, default=3, help="timed runs per tool; the median is reported (default 3)")
+    p.add_argument("--sequential", action="store_true",
+                   help="all runs of one tool before the next (default: warm-ups, then rounds of every tool)")
     p.add_argument("--seed-warmups", type=int, default=1,
                    help="untimed runs of the slow Python baseline before timing (default 1)")
     p.add_argument("--tools", default=all_tools, help=f"comma-separated subset of {all_tools}")
