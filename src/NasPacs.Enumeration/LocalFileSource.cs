@@ -59,6 +59,8 @@ internal sealed class LocalFileSource : IFileSource
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // ReadAllAsync only looks at the token when it has to wait; a walk that keeps up would never stop.
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var entry in batch)
                 {
                     yield return entry;
