@@ -15,7 +15,7 @@ internal sealed partial class Charset
         /// <summary>ISO 2022 JIS X 0208 (IR 87): 7-bit byte pairs, decoded through EUC-JP.</summary>
         JisX0208,
 
-        /// <summary>ISO 2022 JIS X 0212 (IR 159): 7-bit byte pairs, decoded through EUC-JP's 0x8F plane.</summary>
+        /// <summary>ISO 2022 JIS X 0212 (IR 159): 7-bit byte pairs, decoded through code page 20932's JIS X 0212 form.</summary>
         JisX0212,
     }
 
@@ -198,24 +198,17 @@ internal sealed partial class Charset
             return _encoding.GetString(bytes);
         }
 
-        // 7-bit JIS byte pairs are EUC-JP with the high bit set; JIS X 0212 adds the single shift 0x8F (JIS X 0208 Annex 1).
-        var width = _kind == Kind.JisX0212 ? 3 : 2;
-        var euc = new byte[bytes.Length / 2 * width + (bytes.Length & 1)];
-        var j = 0;
-        for (var i = 0; i + 1 < bytes.Length; i += 2)
+        // 7-bit JIS byte pairs map onto .NET's EUC-JP (20932): JIS X 0208 with the high bit set on both bytes, JIS X 0212
+        // with it set on the first byte only (Windows code page 20932's form of the 0x8F plane).
+        var euc = new byte[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++)
         {
-            if (_kind == Kind.JisX0212)
-            {
-                euc[j++] = 0x8F;
-            }
-
-            euc[j++] = (byte)(bytes[i] | 0x80);
-            euc[j++] = (byte)(bytes[i + 1] | 0x80);
+            euc[i] = _kind == Kind.JisX0212 && (i & 1) == 1 ? (byte)(bytes[i] & 0x7F) : (byte)(bytes[i] | 0x80);
         }
 
         if ((bytes.Length & 1) == 1)
         {
-            euc[j] = 0xFF; // an odd byte cannot be a character: decoded as U+FFFD
+            euc[^1] = 0xFF; // an odd byte cannot be a character: decoded as U+FFFD
         }
 
         return _encoding.GetString(euc);
