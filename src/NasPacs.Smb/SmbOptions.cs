@@ -123,9 +123,20 @@ public sealed class SmbOptions
     {
         var problems = new List<string>();
         Check(problems, !string.IsNullOrWhiteSpace(Host), "Smb:Host is required.");
-        Check(problems, Port is >= 1 and <= 65535, "Smb:Port must be 1 to 65535.");
         Check(problems, !string.IsNullOrWhiteSpace(Share) && Share.IndexOfAny(['/', '\\']) < 0, "Smb:Share is required and holds no slash.");
         Check(problems, AllowGuest || !string.IsNullOrEmpty(User), "Smb:User is required unless Smb:AllowGuest is set.");
+        problems.AddRange(ValidateTuning());
+        return problems;
+    }
+
+    /// <summary>
+    /// The problems with the settings shared by every root (ranges, dialects, timeouts), leaving out host, share and
+    /// user, which a shared configuration section may leave to each root's <c>smb://</c> URI.
+    /// </summary>
+    public IReadOnlyList<string> ValidateTuning()
+    {
+        var problems = new List<string>();
+        Check(problems, Port is >= 1 and <= 65535, "Smb:Port must be 1 to 65535.");
         Check(problems, MinDialect <= MaxDialect, "Smb:MinDialect must not be above Smb:MaxDialect.");
         Check(problems, !RequireEncryption || MaxDialect >= SmbProtocolVersion.Smb300, "Smb:RequireEncryption needs Smb:MaxDialect of Smb300 or higher.");
         Check(problems, ConnectTimeout >= TimeSpan.FromSeconds(1) && ConnectTimeout <= TimeSpan.FromMinutes(5), "Smb:ConnectTimeout must be 1 s to 5 min.");

@@ -8,20 +8,31 @@ namespace NasPacs.Smb;
 public static class SmbServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SmbFileSourceFactory"/> and <see cref="SmbOptions"/> (configured by <paramref name="configure"/>,
-    /// validated when first resolved or at start-up with <c>ValidateOnStart</c>).
+    /// Registers <see cref="SmbFileSourceFactory"/>, <see cref="SmbConnectionTester"/> and the shared <see cref="SmbOptions"/>
+    /// (configured by <paramref name="configure"/>; their ranges are checked by <see cref="SmbOptions.ValidateTuning"/>,
+    /// with every problem named, when first resolved or at start-up with <c>ValidateOnStart</c>).
     /// </summary>
     public static OptionsBuilder<SmbOptions> AddSmbFileSources(this IServiceCollection services, Action<SmbOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => new SmbFileSourceFactory(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SmbConnectionTester(sp.GetService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmbOptions>, SmbOptionsValidator>());
         var builder = services.AddOptions<SmbOptions>();
         if (configure is not null)
         {
             builder.Configure(configure);
         }
 
-        builder.Validate(o => o.Validate().Count == 0, "The SMB settings are not valid; see SmbOptions.Validate() for which.");
         return builder;
+    }
+
+    private sealed class SmbOptionsValidator : IValidateOptions<SmbOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SmbOptions options)
+        {
+            var problems = options.ValidateTuning();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -91,7 +91,7 @@ internal sealed class NtlmV2
 
     private NtlmFlags _negotiatedFlags;
 
-    private static byte[] ResponseKey(NtlmCredential credential)
+    internal static byte[] ResponseKey(NtlmCredential credential)
     {
         var ntHash = Primitives.Md4(Encoding.Unicode.GetBytes(credential.Password));
         return HMACMD5.HashData(ntHash, Encoding.Unicode.GetBytes(credential.User.ToUpperInvariant() + credential.Domain));
