@@ -1,8 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NasPacs.Api.Health;
+using NasPacs.Api.Index;
+using NasPacs.Api.Nas;
+using NasPacs.Api.Roots;
+using NasPacs.Api.Search;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddNasRoots();
+builder.Services.AddNasPacsHealthChecks();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    // The design's snake_case field names (enumerated_files, files_processed, …), enums as text.
+    json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+});
 
 var app = builder.Build();
 
-// Issue #4 grows this into the full API and web UI; until then the host only answers its liveness probe.
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithName("HealthLive");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapOpenApi();
+app.MapHealthApi();
+app.MapIndexApi();
+app.MapSearchApi();
+app.MapNasApi();
 
 app.Run();
