@@ -75,6 +75,21 @@ public sealed class ResponseParserFuzzTests
         Assert.Throws<SmbProtocolException>(() => QueryDirectory.ParseResponse(message, 1 << 16));
     }
 
+    [Theory]
+    [InlineData(0x0300, true)]
+    [InlineData(0x0202, false)]
+    public void ValidateNegotiateCheck_DialectAsNegotiatedOrNot_AcceptsOnlyTheSame(ushort dialect, bool accepted)
+    {
+        var guid = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        var negotiated = new NegotiateResult { Dialect = SmbDialect.Smb300, Capabilities = 0x44, SecurityMode = 1, ServerGuid = guid };
+        var response = ResponseSamples.ValidateNegotiate(0x44, guid, 1, dialect);
+
+        var error = Record.Exception(() => ValidateNegotiate.CheckResponse(response, negotiated));
+
+        Assert.Equal(accepted, error is null);
+        Assert.True(error is null or SmbProtocolException);
+    }
+
     [Fact]
     public void ReadParse_MoreDataThanRequested_ThrowsProtocolException()
     {

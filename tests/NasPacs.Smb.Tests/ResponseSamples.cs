@@ -105,6 +105,19 @@ internal static class ResponseSamples
         return Message(Smb2Command.QueryDirectory, body);
     }
 
+    public static byte[] ValidateNegotiate(uint capabilities, byte[] serverGuid, ushort securityMode, ushort dialect)
+    {
+        var body = new byte[48 + 24];
+        Put16(body, 0, 49);
+        Put32(body, 32, Smb2Header.Size + 48);
+        Put32(body, 36, 24);
+        Put32(body, 48, capabilities);
+        serverGuid.CopyTo(body, 52);
+        Put16(body, 68, securityMode);
+        Put16(body, 70, dialect);
+        return Message(Smb2Command.Ioctl, body);
+    }
+
     public static byte[] NtlmChallenge()
     {
         var info = new List<byte>();

@@ -72,7 +72,8 @@ internal sealed partial class SmbConnection
         var preauth = new byte[64];
         void Hash(ReadOnlySpan<byte> message) => preauth = SHA512.HashData([.. preauth, .. message]);
 
-        var negotiateBody = Negotiate.BuildRequest(min, max, Guid.NewGuid(), requireSigning: false, ciphers);
+        var clientGuid = Guid.NewGuid();
+        var negotiateBody = Negotiate.BuildRequest(min, max, clientGuid, requireSigning: false, ciphers);
         var negotiateResponse = (await SendAsync([new Smb2Request(Smb2Command.Negotiate, negotiateBody)], false, cancellationToken, Hash).ConfigureAwait(false))[0];
         negotiateResponse.EnsureStatus();
         Hash(negotiateResponse.Message);
@@ -107,6 +108,12 @@ internal sealed partial class SmbConnection
         }
 
         await TreeConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        if (Dialect is SmbDialect.Smb300 or SmbDialect.Smb302 && sessionKey is not null)
+        {
+            var request = ValidateNegotiate.BuildRequest(Negotiate.ClientCapabilities(ciphers), clientGuid, Negotiate.SigningEnabled, Negotiate.Offered(min, max));
+            var response = (await SendAsync([new Smb2Request(Smb2Command.Ioctl, request, 24)], false, cancellationToken).ConfigureAwait(false))[0];
+            ValidateNegotiate.CheckResponse(response.EnsureStatus().Message, negotiated);
+        }
     }
 
     private async Task<(ushort Flags, byte[]? SessionKey)> SessionSetupAsync(SmbOptions options, TimeProvider time, NegotiateResult negotiated, MessageObserver hash, Func<byte[]> currentHash, CancellationToken cancellationToken)

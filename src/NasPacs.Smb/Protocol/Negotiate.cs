@@ -18,7 +18,7 @@ internal static class Negotiate
     /// <summary>Builds the request body for the dialects in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static byte[] BuildRequest(SmbDialect min, SmbDialect max, Guid clientGuid, bool requireSigning, IReadOnlyList<SmbCipher> ciphers)
     {
-        var dialects = AllDialects.Where(d => d >= min && d <= max).ToArray();
+        var dialects = Offered(min, max);
         if (dialects.Length == 0)
         {
             throw new ArgumentException("The dialect range is empty.", nameof(min));
@@ -33,7 +33,7 @@ internal static class Negotiate
         Wire.Put16(body, 0, 36);
         Wire.Put16(body, 2, (ushort)dialects.Length);
         Wire.Put16(body, 4, (ushort)(SigningEnabled | (requireSigning ? SigningRequired : 0)));
-        Wire.Put32(body, 8, CapabilityLargeMtu | (ciphers.Count > 0 ? CapabilityEncryption : 0));
+        Wire.Put32(body, 8, ClientCapabilities(ciphers));
         clientGuid.TryWriteBytes(body.AsSpan(12, 16));
         if (with311)
         {
@@ -68,6 +68,7 @@ internal static class Negotiate
             Capabilities = Wire.U32(body, 24, "NegotiateResponse.Capabilities"),
             MaxTransactSize = Wire.U32(body, 28, "NegotiateResponse.MaxTransactSize"),
             MaxReadSize = Wire.U32(body, 32, "NegotiateResponse.MaxReadSize"),
+            ServerGuid = Wire.Slice(body, 8, 16, "NegotiateResponse.ServerGuid").ToArray(),
             SecurityBlob = Wire.Slice(message, Wire.U16(body, 56, "NegotiateResponse.SecurityBufferOffset"), Wire.U16(body, 58, "NegotiateResponse.SecurityBufferLength"), "NegotiateResponse.SecurityBuffer").ToArray(),
         };
 
@@ -86,6 +87,11 @@ internal static class Negotiate
 
         return result;
     }
+
+    /// <summary>The dialects offered for a range, in the order sent.</summary>
+    public static SmbDialect[] Offered(SmbDialect min, SmbDialect max) => [.. AllDialects.Where(d => d >= min && d <= max)];
+
+    public static uint ClientCapabilities(IReadOnlyList<SmbCipher> ciphers) => CapabilityLargeMtu | (ciphers.Count > 0 ? CapabilityEncryption : 0);
 
     private static readonly SmbDialect[] AllDialects = [SmbDialect.Smb202, SmbDialect.Smb210, SmbDialect.Smb300, SmbDialect.Smb302, SmbDialect.Smb311];
 
@@ -210,6 +216,8 @@ internal sealed class NegotiateResult
     public uint MaxReadSize { get; init; }
 
     public byte[] SecurityBlob { get; init; } = [];
+
+    public byte[] ServerGuid { get; init; } = [];
 
     public bool HasPreauthIntegrity { get; set; }
 

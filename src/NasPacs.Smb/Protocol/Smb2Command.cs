@@ -11,6 +11,7 @@ internal enum Smb2Command : ushort
     Create = 0x0005,
     Close = 0x0006,
     Read = 0x0008,
+    Ioctl = 0x000B,
     Cancel = 0x000C,
     Echo = 0x000D,
     QueryDirectory = 0x000E,
