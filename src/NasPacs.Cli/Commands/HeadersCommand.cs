@@ -8,8 +8,11 @@ namespace NasPacs.Cli.Commands;
 /// <summary><c>naspacs headers &lt;file-or-folder&gt;... [--recursive]</c>: one JSON object per file with the index tags.</summary>
 internal static class HeadersCommand
 {
-    // The index tags, and Pixel Data so its offset is reported: this command is for looking, not for indexing speed.
-    private static readonly DicomHeaderReader Reader = new(new DicomHeaderReaderOptions { Tags = [.. DicomTags.IndexTags, DicomTags.PixelData] });
+    // What the indexer reads, so the status and tags are what the index would get.
+    private static readonly DicomHeaderReader Reader = new();
+
+    // A second look, on to Pixel Data, only to print its offset: this command is for people, not for indexing speed.
+    private static readonly DicomHeaderReader PixelDataLocator = new(new DicomHeaderReaderOptions { Tags = [DicomTags.PixelData] });
 
     private static readonly JsonWriterOptions JsonOptions = new()
     {
@@ -68,10 +71,15 @@ internal static class HeadersCommand
     private static async Task<bool> WriteFileAsync(string path, TextWriter output, CancellationToken cancellationToken)
     {
         DicomHeader? header = null;
+        long? pixelDataOffset = null;
         string? ioError = null;
         try
         {
             header = Reader.ReadFile(path);
+            if (header.Status == DicomHeaderStatus.Ok)
+            {
+                pixelDataOffset = header.PixelDataOffset ?? PixelDataLocator.ReadFile(path).PixelDataOffset;
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -81,15 +89,18 @@ internal static class HeadersCommand
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))
         {
-            Write(json, path, header, ioError);
+            Write(json, path, header, pixelDataOffset, ioError);
         }
 
         await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).AsMemory(), cancellationToken);
         return header?.Status == DicomHeaderStatus.Ok;
     }
 
-    /// <summary>One file as JSON: path, status, error (message, offset, tag), transfer syntax, pixel data offset, tags.</summary>
-    internal static void Write(Utf8JsonWriter json, string path, DicomHeader? header, string? ioError)
+    /// <summary>
+    /// One file as JSON: path, status, error (message, offset, tag), character set warning, pixel data offset, tags (for a file
+    /// that failed, the tags read before the problem).
+    /// </summary>
+    internal static void Write(Utf8JsonWriter json, string path, DicomHeader? header, long? pixelDataOffset, string? ioError)
     {
         json.WriteStartObject();
         json.WriteString("path", path);
@@ -120,7 +131,7 @@ internal static class HeadersCommand
             json.WriteString("characterSetWarning", warning);
         }
 
-        if (header?.PixelDataOffset is { } pixelData)
+        if (pixelDataOffset is { } pixelData)
         {
             json.WriteNumber("pixelDataOffset", pixelData);
         }

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using NasPacs.Indexing.Status;
+using NasPacs.Testing;
+
+namespace NasPacs.Cli.Tests;
+
+/// <summary>
+/// <c>naspacs index</c> as a real child process: killed with SIGKILL mid-run, stopped with Ctrl+C (SIGINT), and run as an
+/// unprivileged user against a folder it may not read (the tests run as root, which ignores permissions).
+/// </summary>
+public sealed class IndexProcessTests : IDisposable
+{
+    private readonly TempFolder _folder = new("naspacs-cli-index");
+
+    public IndexProcessTests()
+    {
+        Tree = Path.Combine(_folder.Path, "tree");
+        Database = Path.Combine(_folder.Path, "db", "index.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(Database)!);
+    }
+
+    private string Tree { get; }
+
+    private string Database { get; }
+
+    private string StatusPath => Path.Combine(Path.GetDirectoryName(Database)!, "index_status.json");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Index_KilledWithSigkillMidRun_ReRunIsConsistentAndDoesNotRedoCommittedWork()
+    {
+        Generate(Tree, series: 4, instances: 75);
+        using (var child = Naspacs.Start(["index", Tree, "--db", Database, "--max-files-per-second", "150"]))
+        {
+            await WaitForProcessedAsync(child, atLeast: 60);
+            child.Kill(); // SIGKILL: no clean-up code runs
+            await child.WaitForExitAsync();
+        }
+
+        var committed = Scalar("SELECT COUNT(*) FROM files");
+        Assert.InRange(committed, 1, 299);
+        Assert.Equal(committed, Scalar("SELECT SUM(file_count) FROM series"));
+        Assert.Equal(["running"], Strings("SELECT outcome FROM runs"));
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(300, Scalar("SELECT COUNT(*) FROM files"));
+        Assert.Equal(300, Scalar("SELECT COUNT(*) FROM (SELECT DISTINCT folder_id, name FROM files)"));
+        Assert.Equal(300, Scalar("SELECT SUM(file_count) FROM series"));
+        Assert.Equal(4, Scalar("SELECT COUNT(*) FROM series"));
+        Assert.Equal(["interrupted", "completed"], Strings("SELECT outcome FROM runs ORDER BY id"));
+        Assert.Equal(committed, Scalar("SELECT unchanged_files FROM runs ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(300 - committed, Scalar("SELECT new_files FROM runs ORDER BY id DESC LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task Index_CtrlC_ExitsCancelledAndReRunResumes()
+    {
+        Generate(Tree, series: 2, instances: 100);
+        using (var child = Naspacs.Start(["index", Tree, "--db", Database, "--max-files-per-second", "150"]))
+        {
+            await WaitForProcessedAsync(child, atLeast: 30);
+            using (var kill = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(ExitCodes.Cancelled, child.ExitCode);
+        }
+
+        Assert.Equal(["cancelled"], Strings("SELECT outcome FROM runs"));
+        var committed = Scalar("SELECT COUNT(*) FROM files");
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database, "--workers", "2"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"unchanged {committed:N0}", output, StringComparison.Ordinal);
+        Assert.Equal(200, Scalar("SELECT COUNT(*) FROM files"));
+    }
+
+    [Fact]
+    public async Task Index_UnreadableFolderAsUnprivilegedUser_ReportsItAndIndexesTheRest()
+    {
+        Generate(Tree, series: 2, instances: 5);
+        var locked = Path.Combine(Tree, "locked", "IM1.dcm");
+        Directory.CreateDirectory(Path.GetDirectoryName(locked)!);
+        File.Copy("/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm", locked);
+
+        // The unprivileged user must be able to reach the tree and write the index, but not list "locked".
+        foreach (var dir in new[] { _folder.Path, Path.GetDirectoryName(Database)! })
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        }
+
+        MakeReadable(Tree);
+        File.SetUnixFileMode(Path.GetDirectoryName(locked)!, UnixFileMode.None);
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+
+        Assert.True(exitCode == ExitCodes.CompletedWithErrors, output);
+        Assert.Equal(10, Scalar("SELECT COUNT(*) FROM files"));
+        Assert.Equal(["locked fs.access-denied"], Strings("SELECT path || ' ' || code FROM errors"));
+
+        // The folder's files stay in the index while it cannot be listed: an unreadable folder is not a deleted one.
+        File.SetUnixFileMode(Path.GetDirectoryName(locked)!, (UnixFileMode)0b111_101_101);
+        (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(11, Scalar("SELECT COUNT(*) FROM files"));
+        File.SetUnixFileMode(Path.GetDirectoryName(locked)!, UnixFileMode.None);
+        (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+        Assert.True(exitCode == ExitCodes.CompletedWithErrors, output);
+        Assert.Equal(11, Scalar("SELECT COUNT(*) FROM files"));
+        File.SetUnixFileMode(Path.GetDirectoryName(locked)!, (UnixFileMode)0b111_101_101);
+    }
+
+    [Fact]
+    public async Task Index_MissingFolder_FailsWithExitCode3()
+    {
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Path.Combine(_folder.Path, "nope"), "--db", Database]);
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Contains("does not exist", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Index_WithJson_WritesTheDesignExport()
+    {
+        Generate(Tree, series: 2, instances: 4);
+        var json = Path.Combine(_folder.Path, "out.json");
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database, "--json", json]);
+
+        Assert.True(exitCode == 0, output);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        Assert.Equal(2, document.RootElement.GetArrayLength());
+        Assert.All(document.RootElement.EnumerateArray(), s => Assert.Equal(4, s.GetProperty("file_count").GetInt32()));
+    }
+
+    private async Task WaitForProcessedAsync(Process child, long atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(child.HasExited, $"naspacs ended early with {(child.HasExited ? child.ExitCode : 0)}.");
+            Assert.True(DateTime.UtcNow < deadline, "naspacs did not get far enough within 60 s.");
+            if (File.Exists(StatusPath) && StatusFile.Read(StatusPath) is { FilesProcessed: var processed } && processed >= atLeast)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    private static void MakeReadable(string directory)
+    {
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        foreach (var sub in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(sub, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private List<string> Strings(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    /// <summary>A generated tree from the benchmark's corpus generator (pydicom, real headers).</summary>
+    private static void Generate(string output, int series, int instances)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { Path.Combine(Naspacs.RepositoryRoot, "benchmarks", "corpus", "make_corpus.py"), "--out", output, "--patients", "1", "--studies-per-patient", "1", "--series-per-study", $"{series}", "--instances-per-series", $"{instances}", "--seed", "3" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error.Result);
+        File.Delete(Path.Combine(output, "manifest.json"));
+    }
+
+    /// <summary>Starts the naspacs build that sits next to the tests.</summary>
+    private static class Naspacs
+    {
+        private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "naspacs.dll");
+
+        public static string RepositoryRoot
+        {
+            get
+            {
+                for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                {
+                    if (File.Exists(Path.Combine(dir.FullName, "NasPacs.sln")))
+                    {
+                        return dir.FullName;
+                    }
+                }
+
+                throw new InvalidOperationException("NasPacs.sln was not found above the test folder.");
+            }
+        }
+
+        public static Process Start(string[] arguments, bool asNobody = false)
+        {
+            ProcessStartInfo start;
+            if (asNobody)
+            {
+                // setpriv (util-linux) drops to nobody so that file permissions apply; HOME points somewhere writable.
+                start = new ProcessStartInfo("setpriv") { ArgumentList = { "--reuid=nobody", "--regid=nogroup", "--clear-groups", "dotnet", Dll } };
+                start.Environment["HOME"] = Path.GetTempPath();
+                start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+            }
+            else
+            {
+                start = new ProcessStartInfo("dotnet") { ArgumentList = { Dll } };
+            }
+
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            var process = Process.Start(start) ?? throw new InvalidOperationException("naspacs did not start.");
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, bool asNobody = false)
+        {
+            var start = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            if (asNobody)
+            {
+                foreach (var argument in new[] { "--reuid=nobody", "--regid=nogroup", "--clear-groups", "dotnet" })
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                start.Environment["HOME"] = Path.GetTempPath();
+                start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+            }
+
+            start.ArgumentList.Add(Dll);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("naspacs did not start.");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            return (process.ExitCode, await stdout + await stderr);
+        }
+    }
+}
