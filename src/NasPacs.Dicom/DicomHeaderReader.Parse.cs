@@ -38,7 +38,7 @@ public sealed partial class DicomHeaderReader
         var syntax = transferSyntaxUid is null ? TransferSyntax.Detect(file[datasetStart..]) : TransferSyntax.FromUid(transferSyntaxUid);
         if (syntax.Deflated)
         {
-            return ParseDeflated(file[datasetStart..], isEndOfFile, syntax, ref bytesNeeded);
+            return ParseDeflated(file, datasetStart, isEndOfFile, syntax, ref bytesNeeded);
         }
 
         step = parser.ReadDataset(datasetStart, syntax.ExplicitVR, syntax.BigEndian);
@@ -84,8 +84,9 @@ public sealed partial class DicomHeaderReader
     /// Deflated explicit VR little endian (PS3.5 §A.5): everything after the meta group is a raw deflate stream. Inflates into
     /// a rented buffer only as far as the parse needs, doubling it while the header goes on.
     /// </summary>
-    private DicomHeader? ParseDeflated(ReadOnlySpan<byte> compressed, bool isEndOfFile, TransferSyntax syntax, ref long bytesNeeded)
+    private DicomHeader? ParseDeflated(ReadOnlySpan<byte> file, int datasetStart, bool isEndOfFile, TransferSyntax syntax, ref long bytesNeeded)
     {
+        var compressed = file[datasetStart..];
         var input = ArrayPool<byte>.Shared.Rent(Math.Max(compressed.Length, 1));
         var output = ArrayPool<byte>.Shared.Rent(Options.InitialReadSize);
         try
@@ -109,13 +110,13 @@ public sealed partial class DicomHeaderReader
                 var step = parser.ReadDataset(0, syntax.ExplicitVR, syntax.BigEndian);
                 if (step != ReadStep.NeedMore || endOfData)
                 {
-                    return Finish(ref parser, step, endOfData, syntax.Uid, ref bytesNeeded, DatasetAfterDicm + compressed.Length);
+                    return Finish(ref parser, step, endOfData, syntax.Uid, ref bytesNeeded, file.Length);
                 }
 
                 if (ended)
                 {
                     // More compressed bytes are needed.
-                    bytesNeeded = 2L * (DatasetAfterDicm + compressed.Length);
+                    bytesNeeded = 2L * file.Length;
                     return null;
                 }
 
