@@ -109,7 +109,31 @@ public sealed class SambaServer : IDisposable
     /// <summary>Kills the smbd children that serve connections (not the listener), cutting every open connection.</summary>
     public int KillConnections()
     {
-        var killed = 0;
+        var children = ConnectionChildren();
+        foreach (var pid in children)
+        {
+            Signal(pid, "KILL");
+        }
+
+        return children.Count;
+    }
+
+    /// <summary>Freezes (SIGSTOP) the smbd children serving connections: the server stops answering without closing anything.</summary>
+    public IReadOnlyList<int> FreezeConnections()
+    {
+        var children = ConnectionChildren();
+        foreach (var pid in children)
+        {
+            Signal(pid, "STOP");
+        }
+
+        return children;
+    }
+
+    /// <summary>The smbd children of this server that hold an established connection.</summary>
+    public IReadOnlyList<int> ConnectionChildren()
+    {
+        var children = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -121,26 +145,24 @@ public sealed class SambaServer : IDisposable
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == _process.Id && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("smbd", StringComparison.Ordinal))
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == _process.Id && IsConnectionChild(pid))
                 {
-                    using var child = Process.GetProcessById(pid);
-                    if (IsConnectionChild(pid))
-                    {
-                        child.Kill();
-                        killed++;
-                    }
+                    children.Add(pid);
                 }
             }
             catch (IOException)
             {
             }
-            catch (ArgumentException)
+            catch (UnauthorizedAccessException)
             {
             }
         }
 
-        return killed;
+        return children;
     }
+
+    /// <summary>Sends a signal to one process of this server, by its id.</summary>
+    public static void Signal(int pid, string signal) => Run("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], null);
 
     /// <summary>Connection children hold a TCP socket to a client; the helper children (notifyd, cleanupd) do not.</summary>
     private bool IsConnectionChild(int pid)

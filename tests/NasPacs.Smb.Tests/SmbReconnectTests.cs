@@ -77,5 +77,30 @@ public sealed class SmbReconnectTests : IDisposable
         Assert.Equal(Files, listed.Count);
     }
 
+    [Fact]
+    public async Task ReadPrefixAsync_ServerStopsAnswering_TimesOutAndCompletesOnFreshConnection()
+    {
+        await using var source = (SmbFileSource)new SmbFileSourceFactory().Create(_samba.Options(o => { o.PoolSize = 1; o.RequestTimeout = TimeSpan.FromSeconds(1); }));
+        Assert.Equal(6, await source.ReadPrefixAsync("d00/f0000.dcm", new byte[64]));
+        var frozen = _samba.FreezeConnections();
+        try
+        {
+            Assert.NotEmpty(frozen);
+
+            var buffer = new byte[64];
+            var read = await source.ReadPrefixAsync("d01/f0001.dcm", buffer);
+
+            Assert.Equal("file 1", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            Assert.Equal(2, source.Pool.ConnectionsOpened);
+        }
+        finally
+        {
+            foreach (var pid in frozen)
+            {
+                SambaServer.Signal(pid, "KILL");
+            }
+        }
+    }
+
     public void Dispose() => _samba.Dispose();
 }

@@ -25,6 +25,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
+    private readonly ITimer _watchdog;
     private ulong _nextMessageId;
     private int _frameLimit = InitialFrameLimit;
     private bool _multiCredit;
@@ -41,6 +42,8 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         _requestTimeout = requestTimeout;
         _time = time;
         _readLoop = Task.Run(ReadLoopAsync);
+        var period = requestTimeout / 4;
+        _watchdog = time.CreateTimer(_ => Watchdog(), null, period, period);
     }
 
     /// <summary>Observes the exact bytes of a request as sent (for the pre-authentication hash).</summary>
@@ -78,8 +81,14 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     public async Task<Smb2Response[]> SendAsync(IReadOnlyList<Smb2Request> requests, bool related, CancellationToken cancellationToken, MessageObserver? observer = null)
     {
         ThrowIfFailed();
-        var charges = requests.Select(r => _multiCredit ? r.CreditCharge : 1).ToArray();
-        var totalCharge = charges.Sum();
+        var charges = new int[requests.Count];
+        var totalCharge = 0;
+        for (var i = 0; i < charges.Length; i++)
+        {
+            charges[i] = _multiCredit ? requests[i].CreditCharge : 1;
+            totalCharge += charges[i];
+        }
+
         await _credits.WaitAsync(totalCharge, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _inFlight);
         var pending = new PendingResponse[requests.Count];
@@ -167,7 +176,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
                     _signer.Sign(message);
                 }
 
-                pending[i] = new PendingResponse(messageId, request.Command, mustBeSigned: !encrypt && _signer is not null, encrypted: encrypt);
+                pending[i] = new PendingResponse(messageId, request.Command, mustBeSigned: !encrypt && _signer is not null, encrypted: encrypt, _time.GetTimestamp());
                 _pending[messageId] = pending[i];
                 at += lengths[i];
             }
@@ -199,25 +208,35 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         }
     }
 
-    private async Task<Smb2Response[]> AwaitResponsesAsync(PendingResponse[] pending, CancellationToken cancellationToken)
+    private static async Task<Smb2Response[]> AwaitResponsesAsync(PendingResponse[] pending, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_requestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
+        // Timeouts are not per request: the watchdog fails the whole connection when any request stalls.
+        var results = new Smb2Response[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
         {
-            var results = new Smb2Response[pending.Length];
-            for (var i = 0; i < pending.Length; i++)
-            {
-                results[i] = await pending[i].Task.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-
-            return results;
+            var task = pending[i].Task;
+            results[i] = cancellationToken.CanBeCanceled
+                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+
+        return results;
+    }
+
+    /// <summary>
+    /// Runs every quarter of the request timeout: a request with no answer (final or interim) for longer than the
+    /// timeout means the server or the path to it is gone, so the connection is failed and the pool replaces it.
+    /// </summary>
+    private void Watchdog()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var pending in _pending.Values)
         {
-            // A server that stops answering is treated as a dropped connection, so the pool replaces it.
-            Fail(new TimeoutException($"The server did not answer within {_requestTimeout.TotalSeconds:0.#} s."));
-            throw Failure();
+            if (_time.GetElapsedTime(Volatile.Read(ref pending.LastActivity), now) > _requestTimeout)
+            {
+                Fail(new TimeoutException($"The server did not answer within {_requestTimeout.TotalSeconds:0.#} s."));
+                return;
+            }
         }
     }
 
@@ -342,6 +361,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
         if (interim)
         {
+            Volatile.Write(ref pending.LastActivity, _time.GetTimestamp());
             return; // STATUS_PENDING: the final response comes later with the same message id (MS-SMB2 §3.2.5.1.5).
         }
 
@@ -364,6 +384,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         }
 
         _closing.Cancel();
+        _watchdog.Dispose();
         _socket.Close();
         var failure = Failure();
         _credits.Fail(failure);
@@ -412,9 +433,12 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     }
 
     /// <summary>One request waiting for its final response.</summary>
-    private sealed class PendingResponse(ulong messageId, Smb2Command command, bool mustBeSigned, bool encrypted)
+    private sealed class PendingResponse(ulong messageId, Smb2Command command, bool mustBeSigned, bool encrypted, long sentAt)
     {
         private readonly TaskCompletionSource<Smb2Response> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When the request was sent or last acknowledged with STATUS_PENDING (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long LastActivity = sentAt;
 
         public ulong MessageId => messageId;
 
