@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;
 using NasPacs.Indexing.Status;
 using NasPacs.Testing;
@@ -9,6 +10,7 @@ namespace NasPacs.Cli.Tests;
 /// <c>naspacs index</c> as a real child process: killed with SIGKILL mid-run, stopped with Ctrl+C (SIGINT), and run as an
 /// unprivileged user against a folder it may not read (the tests run as root, which ignores permissions).
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class IndexProcessTests : IDisposable
 {
     private readonly TempFolder _folder = new("naspacs-cli-index");
