@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using NasPacs.Abstractions.Errors;
+using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Files;
+using NasPacs.Enumeration;
 
 namespace NasPacs.Smb.Tests;
 
@@ -36,6 +38,45 @@ public sealed class SmbFileSourceTests : IClassFixture<SambaTreeFixture>, IAsync
         var error = Assert.Single(errors);
         Assert.Equal("locked", error.Path);
         Assert.Equal(ErrorCodes.AccessDenied, error.Code);
+    }
+
+    [Fact]
+    public async Task EnumerateAsyncAndReadPrefixAsync_SameFolder_EqualLocalBackend()
+    {
+        using var services = new ServiceCollection().AddNasEnumeration().BuildServiceProvider();
+        await using var local = services.GetRequiredService<ILocalFileSourceFactory>().Create(_tree.Root);
+        var options = new FileEnumerationOptions { MaxParallelism = 8 };
+
+        // The local backend runs as root and may read the folder the share user may not; leave that folder out.
+        var expected = (await ListAsync(local, options)).Where(e => !e.RelativePath.StartsWith("locked/", StringComparison.Ordinal)).ToList();
+        var actual = await ListAsync(_source, options);
+
+        Assert.True(expected.Count > 10_000);
+        Assert.Equal(expected, actual);
+        var mismatches = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(actual.Where(e => e.RelativePath != "noread.bin"), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (entry, ct) =>
+        {
+            var overSmb = new byte[8192];
+            var onDisk = new byte[8192];
+            var smbRead = await _source.ReadPrefixAsync(entry.RelativePath, overSmb, ct);
+            var localRead = await local.ReadPrefixAsync(entry.RelativePath, onDisk, ct);
+            if (!overSmb.AsSpan(0, smbRead).SequenceEqual(onDisk.AsSpan(0, localRead)))
+            {
+                mismatches.Add(entry.RelativePath);
+            }
+        });
+        Assert.Empty(mismatches);
+    }
+
+    private static async Task<List<FileEntry>> ListAsync(IFileSource source, FileEnumerationOptions options)
+    {
+        var entries = new List<FileEntry>();
+        await foreach (var entry in source.EnumerateAsync(options))
+        {
+            entries.Add(entry);
+        }
+
+        return [.. entries.OrderBy(e => e.RelativePath, StringComparer.Ordinal)];
     }
 
     [Fact]
