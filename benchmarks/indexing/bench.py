@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -76,7 +75,7 @@ def make_corpus(root: Path, shape: dict, seed: int) -> dict:
         if all(manifest["parameters"].get(k) == v for k, v in wanted.items()):
             print(f"corpus: reusing {root} ({manifest['files']} files)", flush=True)
             return manifest
-        shutil.rmtree(root)
+        remove_tree(root)
     argv = [PYTHON, str(MAKE_CORPUS), "--out", str(root), "--seed", str(seed)]
     for key, value in shape.items():
         argv += [f"--{key.replace('_', '-')}", str(value)]
@@ -86,6 +85,11 @@ def make_corpus(root: Path, shape: dict, seed: int) -> dict:
     print(f"corpus: {manifest['files']} files, {manifest['series']} series in "
           f"{time.perf_counter() - started:.1f} s (untimed) at {root}", flush=True)
     return manifest
+
+
+def remove_tree(root: Path) -> None:
+    """rm -rf: several times faster than shutil.rmtree on a tree of 300,000 small files."""
+    subprocess.run(["rm", "-rf", "--one-file-system", str(root)], check=True)
 
 
 def warm_page_cache(root: Path) -> None:
@@ -338,7 +342,7 @@ def run_main(args: argparse.Namespace) -> int:
     out.write_text(json.dumps(results, indent=2))
     print(f"\nraw runs: {out}")
     if not args.keep_corpus:
-        shutil.rmtree(root)
+        remove_tree(root)
     return 0
 
 
@@ -362,7 +366,7 @@ def rss_main(args: argparse.Namespace) -> int:
                        "reindex_wall_seconds": b["wall_seconds"], "reindex_max_rss_mb": b["max_rss_kb"] / 1024,
                        "reindex_exit_code": b["exit_code"], "reindex_reported": b["reported"]})
         if not args.keep_corpus:
-            shutil.rmtree(root)
+            remove_tree(root)
     print("\n| files | first index: peak RSS | wall s | files/s | re-index: wall s | peak RSS | first ÷ re-index |"
           "\n|---|---|---|---|---|---|---|")
     for p in points:
