@@ -45,7 +45,12 @@ internal sealed class KnownFiles : IDisposable
             return null;
         }
 
-        _seen[(int)known.Id] = true;
+        // A folder reloaded after eviction may hold rows this run wrote; they are above the bitmap and never swept.
+        if (known.Id <= MaxIdAtStart)
+        {
+            _seen[(int)known.Id] = true;
+        }
+
         return known;
     }
 
