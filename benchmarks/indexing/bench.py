@@ -28,8 +28,6 @@ from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-sys.path.insert(0, str(HERE))
-from measure import measure  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
 MAKE_CORPUS = REPO / "benchmarks" / "corpus" / "make_corpus.py"
@@ -156,12 +154,21 @@ def cpu_pressure() -> float | None:
         return None
 
 
+def measure_in_fresh_process(argv: list, stdout: str, stderr: str) -> dict:
+    """measure.py in its own small process: Linux carries the forking process's peak RSS into the
+    child's ru_maxrss across execve, so forking the tools from this (growing) process would floor
+    every peak RSS at this process's size. A fresh measure.py is ~10 MB, below every tool measured."""
+    done = subprocess.run([PYTHON, str(HERE / "measure.py"), "--stdout", stdout, "--stderr", stderr, "--", *argv],
+                          capture_output=True, text=True, check=False)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run_once(tool: Tool, work: Path, warmup: bool) -> dict:
     stdout = str(work / f"{tool.key}.out")
     stderr = str(work / f"{tool.key}.err")
     tool.before_each()
     load, pressure = loadavg(), cpu_pressure()
-    result = measure(tool.argv(), stdout, stderr)
+    result = measure_in_fresh_process(tool.argv(), stdout, stderr)
     result.update(warmup=warmup, loadavg_before=load, cpu_pressure_before=pressure)
     result["reported"] = summarize_output(tool.key, stdout)
     kind = "warm-up" if warmup else f"run {len(tool.runs) + 1}"

@@ -3,7 +3,9 @@
 
 - wall_seconds: time.perf_counter() from just before fork/exec to the child's exit.
 - max_rss_kb: ru_maxrss of the child from wait4() (the same number `/usr/bin/time -v` prints as
-  "Maximum resident set size"); the largest resident set the process ever had, in KiB.
+  "Maximum resident set size"); the largest resident set the process ever had, in KiB. Linux
+  carries the forking process's peak RSS into the child across execve, so the number is at least
+  this launcher's own size (~10 MB): run measure.py as its own process, not from a big one.
 - rchar / syscr / read_bytes: the child's /proc/<pid>/io, read after it exited but before it is
   reaped (waitid(WNOWAIT)), so the totals cover the whole process, all threads included.
   rchar counts every byte returned by read-like system calls (read, pread, readv, ...), whether
