@@ -79,7 +79,7 @@ internal ref struct DicomDatasetParser
 
             if (header.Tag == DicomTags.TransferSyntaxUid)
             {
-                transferSyntaxUid = Encoding.Latin1.GetString(value.TrimEnd(" \0"u8));
+                transferSyntaxUid = TransferSyntax.UidFromValue(value);
             }
         }
 

@@ -29,6 +29,30 @@ internal readonly record struct TransferSyntax(string Uid, bool ExplicitVR, bool
         _ => new(uid, true, false, false),
     };
 
+    // The UIDs most files carry, so that reading them allocates nothing.
+    private static readonly string[] CommonUids =
+    [
+        ImplicitVRLittleEndianUid, ExplicitVRLittleEndianUid, ExplicitVRBigEndianUid, DeflatedExplicitVRLittleEndianUid,
+        "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+        "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
+        "1.2.840.10008.1.2.5",
+    ];
+
+    /// <summary>The UID in a (0002,0010) value, padding removed; a shared string for the common syntaxes.</summary>
+    public static string UidFromValue(ReadOnlySpan<byte> value)
+    {
+        value = value.TrimEnd(" \0"u8);
+        foreach (var uid in CommonUids)
+        {
+            if (value.Length == uid.Length && System.Text.Ascii.Equals(value, uid))
+            {
+                return uid;
+            }
+        }
+
+        return System.Text.Encoding.Latin1.GetString(value);
+    }
+
     /// <summary>
     /// Guesses the encoding of a dataset from its first element as pydicom does (filereader.read_partial): a known VR after
     /// the tag means explicit VR; a group that reads as 1024 or more in little endian means big endian.
