@@ -10,7 +10,7 @@ namespace NasPacs.Smb;
 /// <param name="FilesListedPerSecond">Files listed per second of listing.</param>
 /// <param name="PrefixReads">Header (prefix) reads done.</param>
 /// <param name="PrefixReadsPerSecond">Prefix reads per second over the time prefix reads were running.</param>
-/// <param name="MaxRequestsInFlight">The configured in-flight limit.</param>
+/// <param name="MaxRequestsInFlight">The in-flight limit the client has adapted to so far.</param>
 public sealed record SmbConnectionMetrics(
     string Dialect,
     string? Signing,
@@ -29,7 +29,7 @@ public sealed record SmbConnectionMetrics(
         var suggestions = new List<string>();
         if (RoundTrip > TimeSpan.FromMilliseconds(2) && MaxRequestsInFlight < 256)
         {
-            suggestions.Add($"The round trip is {RoundTrip.TotalMilliseconds:0.0} ms: raise Smb:MaxRequestsInFlight (now {MaxRequestsInFlight}) and the indexer's parallelism; SMB indexing time is round trips ÷ requests in flight.");
+            suggestions.Add($"The round trip is {RoundTrip.TotalMilliseconds:0.0} ms: keep many requests in flight (the adaptive limit is {MaxRequestsInFlight}; raise Smb:MaxRequestsInFlight and the indexer's parallelism if it sits at the maximum); SMB indexing time is round trips ÷ requests in flight.");
         }
 
         if (Dialect.Length > 0 && string.CompareOrdinal(Dialect, "3.0") < 0)

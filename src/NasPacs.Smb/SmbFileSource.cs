@@ -17,7 +17,7 @@ internal sealed class SmbFileSource : IFileSource
     private readonly SmbOptions _options;
     private readonly TimeProvider _time;
     private readonly SmbConnectionPool _pool;
-    private readonly SemaphoreSlim _inFlight;
+    private readonly AdaptiveLimiter _inFlight;
     private readonly string _root;
 
     public SmbFileSource(SmbOptions options, TimeProvider time)
@@ -31,7 +31,7 @@ internal sealed class SmbFileSource : IFileSource
         _options = options;
         _time = time;
         _pool = new SmbConnectionPool(options, time);
-        _inFlight = new SemaphoreSlim(options.MaxRequestsInFlight, options.MaxRequestsInFlight);
+        _inFlight = new AdaptiveLimiter(options.MinRequestsInFlight, options.MaxRequestsInFlight);
         _root = string.Join('\\', options.RootPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -56,7 +56,7 @@ internal sealed class SmbFileSource : IFileSource
             _listing.PerSecond(_time),
             _prefixReads.Count,
             _prefixReads.PerSecond(_time),
-            _options.MaxRequestsInFlight);
+            _inFlight.Limit);
     }
 
     internal void CountListed(int files) => _listing.Add(files, _time);
@@ -113,7 +113,7 @@ internal sealed class SmbFileSource : IFileSource
             return 0;
         }
 
-        var (read, size) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken).ConfigureAwait(false);
+        var (read, size) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken, comparable: destination.Length <= 65536).ConfigureAwait(false);
         _prefixReads.Add(1, _time);
         if (read == destination.Length || read >= size)
         {
@@ -144,7 +144,7 @@ internal sealed class SmbFileSource : IFileSource
     public async ValueTask<FileEntry?> GetEntryAsync(string relativePath, CancellationToken cancellationToken = default)
     {
         var path = ToSmbPath(relativePath);
-        var result = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken, comparable: true).ConfigureAwait(false);
         return result is { IsDirectory: false } file
             ? new FileEntry(relativePath, file.EndOfFile, Wire.FileTime(file.LastWriteTime))
             : null;
@@ -161,9 +161,15 @@ internal sealed class SmbFileSource : IFileSource
     /// Runs one operation within the in-flight limit on a pooled connection; after a dropped connection it
     /// tries again on a fresh one (reads are idempotent). Every failure leaves as a classified exception.
     /// </summary>
-    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Small operations (<paramref name="comparable"/>: prefix reads up to 64 KiB, stats) feed their latency to the
+    /// adaptive in-flight limit; listings and large reads would only add noise.
+    /// </remarks>
+    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken, bool comparable = false)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        TimeSpan? latency = null;
         try
         {
             var delay = _options.RetryDelay;
@@ -172,7 +178,9 @@ internal sealed class SmbFileSource : IFileSource
                 try
                 {
                     var connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
-                    return await operation(connection, cancellationToken).ConfigureAwait(false);
+                    var result = await operation(connection, cancellationToken).ConfigureAwait(false);
+                    latency = comparable && attempt == 0 ? _time.GetElapsedTime(started) : null;
+                    return result;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.RetryCount && SmbErrors.NeedsNewConnection(ex))
                 {
@@ -187,7 +195,7 @@ internal sealed class SmbFileSource : IFileSource
         }
         finally
         {
-            _inFlight.Release();
+            _inFlight.Release(latency);
         }
     }
 
@@ -208,6 +216,5 @@ internal sealed class SmbFileSource : IFileSource
     public async ValueTask DisposeAsync()
     {
         await _pool.DisposeAsync().ConfigureAwait(false);
-        _inFlight.Dispose();
     }
 }
