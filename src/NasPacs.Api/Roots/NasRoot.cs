@@ -225,7 +225,7 @@ internal sealed class NasRoot : IAsyncDisposable
                 _run = null;
                 if (final.Phase == IndexState.Failed)
                 {
-                    Problem = new RootProblem(Abstractions.Errors.ErrorCategory.FileSystem, Abstractions.Errors.ErrorCodes.RootUnreachable, final.FailureMessage ?? "The run failed.", RootProblem.SuggestionFor(Abstractions.Errors.ErrorCodes.RootUnreachable), true);
+                    Problem = RootProblem.RunFailed(final.FailureMessage, IsSmb);
                 }
             }
 

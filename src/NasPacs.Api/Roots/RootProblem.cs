@@ -18,6 +18,13 @@ public sealed record RootProblem(ErrorCategory Category, string Code, string Mes
     /// <summary>From a failure to start a run.</summary>
     public static RootProblem From(IndexingException ex) => new(ex.Category, ex.Code, ex.Message, ex.Suggestion, false);
 
+    /// <summary>A run that stopped on its root (the walk failed): on SMB most likely the network, otherwise the folder.</summary>
+    public static RootProblem RunFailed(string? message, bool isSmb)
+    {
+        var code = isSmb ? ErrorCodes.NetworkFailure : ErrorCodes.RootUnreachable;
+        return new(isSmb ? ErrorCategory.Network : ErrorCategory.FileSystem, code, message ?? "The run failed.", SuggestionFor(code), true);
+    }
+
     /// <summary>What to do about a file-source failure, by its code.</summary>
     public static string SuggestionFor(string code) => code switch
     {
