@@ -9,6 +9,9 @@ internal sealed class Throttle
     private readonly double _filesPerSecond;
     private readonly double _bytesPerSecond;
     private readonly TimeProvider _time;
+    /// <summary>The most reading time that idle time may save up.</summary>
+    private static readonly TimeSpan MaxBurst = TimeSpan.FromMilliseconds(250);
+
     private readonly Lock _lock = new();
     private long _start;
     private double _files;
@@ -47,10 +50,21 @@ internal sealed class Throttle
         lock (_lock)
         {
             _files++;
-            var allowedAt = Math.Max(
+            var allowedAt = TimeSpan.FromSeconds(Math.Max(
                 _filesPerSecond > 0 ? (_files - 1) / _filesPerSecond : 0,
-                _bytesPerSecond > 0 ? _bytes / _bytesPerSecond : 0);
-            wait = TimeSpan.FromSeconds(allowedAt) - _time.GetElapsedTime(_start);
+                _bytesPerSecond > 0 ? _bytes / _bytesPerSecond : 0));
+            var elapsed = _time.GetElapsedTime(_start);
+            if (elapsed - allowedAt > MaxBurst)
+            {
+                // Time when nothing was read (a slow walk, a slow start) is not saved up for a burst later.
+                _start = _time.GetTimestamp() - (long)(MaxBurst.TotalSeconds * _time.TimestampFrequency);
+                _files = 1;
+                _bytes = 0;
+                allowedAt = TimeSpan.Zero;
+                elapsed = MaxBurst;
+            }
+
+            wait = allowedAt - elapsed;
         }
 
         return wait <= TimeSpan.Zero ? ValueTask.CompletedTask : new ValueTask(Task.Delay(wait, _time, cancellationToken));
