@@ -2,14 +2,19 @@ namespace NasPacs.Smb;
 
 /// <summary>
 /// How many operations may be in flight, adapted to the measured latency within [min, max] (a gradient limiter, as
-/// TCP Vegas reasons): while latency stays at its observed minimum the link, not the server, is the bottleneck and
-/// the limit grows by a fifth of √limit per window of 32 operations; when latency rises the server is queueing and the limit shrinks in
-/// proportion. Thread-safe; waiters are served in arrival order.
+/// TCP Vegas reasons). Latency is averaged over windows of 32 operations; the baseline is the lowest window average
+/// seen by this source. While a window stays within twice the baseline, the link, not the server, is the
+/// bottleneck and the limit grows by a fifth of √limit per window; beyond that the server is queueing and the limit
+/// shrinks in proportion. Jitter within that tolerance does not shrink the limit. Thread-safe; waiters are served in
+/// arrival order.
 /// </summary>
 internal sealed class AdaptiveLimiter
 {
     /// <summary>Samples per adjustment: small enough to ramp from 16 to 256 in about 4,000 operations at steady latency.</summary>
     private const int WindowSize = 32;
+
+    /// <summary>How much slower than the baseline a window may be before the limit shrinks.</summary>
+    private const double Tolerance = 2.0;
 
     private readonly int _min;
     private readonly int _max;
@@ -17,14 +22,14 @@ internal sealed class AdaptiveLimiter
     private readonly Queue<TaskCompletionSource> _waiters = new();
     private double _limit;
     private int _inUse;
-    private double _minLatency = double.MaxValue;
+    private double _baseline = double.MaxValue;
     private double _windowSum;
     private int _windowCount;
 
     public AdaptiveLimiter(int min, int max)
     {
-        _min = Math.Max(1, min);
-        _max = Math.Max(_min, max);
+        _max = Math.Max(1, max);
+        _min = Math.Clamp(min, 1, _max);
         _limit = Math.Clamp(16, _min, _max);
     }
 
@@ -105,9 +110,10 @@ internal sealed class AdaptiveLimiter
         _windowSum = 0;
         _windowCount = 0;
 
-        // The floor creeps up 1 % per window so that a lasting change of route is learnt rather than fought.
-        _minLatency = Math.Min(average, _minLatency * 1.01);
-        var gradient = Math.Clamp(_minLatency / average, 0.5, 1.0);
+        // The baseline never rises: queueing grows latency step by step with the limit, and a baseline that followed it
+        // would let the limit grow without end. A lasting change of route is learnt only by a new source.
+        _baseline = Math.Min(average, _baseline);
+        var gradient = Math.Clamp(Tolerance * _baseline / average, 0.5, 1.0);
         var target = (_limit * gradient) + Math.Sqrt(_limit);
         _limit = Math.Clamp((0.8 * _limit) + (0.2 * target), _min, _max);
     }

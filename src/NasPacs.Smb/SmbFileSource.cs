@@ -175,20 +175,23 @@ internal sealed class SmbFileSource : IFileSource
             var delay = _options.RetryDelay;
             for (var attempt = 0; ; attempt++)
             {
+                SmbConnection? connection = null;
                 try
                 {
-                    var connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
+                    connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
                     var result = await operation(connection, cancellationToken).ConfigureAwait(false);
                     latency = comparable && attempt == 0 ? _time.GetElapsedTime(started) : null;
                     return result;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.RetryCount && SmbErrors.NeedsNewConnection(ex))
                 {
+                    Retire(connection, ex);
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                     delay *= 2;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    Retire(connection, ex);
                     throw SmbErrors.Classify(ex, path);
                 }
             }
@@ -196,6 +199,15 @@ internal sealed class SmbFileSource : IFileSource
         finally
         {
             _inFlight.Release(latency);
+        }
+    }
+
+    /// <summary>An expired session or deleted tree leaves the socket up: retire the connection so that the next operation gets a fresh one.</summary>
+    private static void Retire(SmbConnection? connection, Exception exception)
+    {
+        if (exception is SmbStatusException && SmbErrors.NeedsNewConnection(exception))
+        {
+            connection?.Abandon(exception.Message);
         }
     }
 

@@ -56,8 +56,8 @@ public sealed class SmbOptions
     /// </summary>
     public int MaxRequestsInFlight { get; set; } = 128;
 
-    /// <summary>Fewest operations the adaptive limit keeps in flight. Default 4; 1 to <see cref="MaxRequestsInFlight"/>.</summary>
-    public int MinRequestsInFlight { get; set; } = 4;
+    /// <summary>Fewest operations the adaptive limit keeps in flight. Default 16; 1 to 1024, capped at <see cref="MaxRequestsInFlight"/>.</summary>
+    public int MinRequestsInFlight { get; set; } = 16;
 
     /// <summary>Bytes per READ when streaming a whole file. Default 1 MiB; 64 KiB to 8 MiB (the server's limit also applies).</summary>
     public int ReadChunkSize { get; set; } = 1 << 20;
@@ -149,7 +149,7 @@ public sealed class SmbOptions
         Check(problems, RequestTimeout >= TimeSpan.FromSeconds(1) && RequestTimeout <= TimeSpan.FromMinutes(10), "Smb:RequestTimeout must be 1 s to 10 min.");
         Check(problems, PoolSize is >= 1 and <= 16, "Smb:PoolSize must be 1 to 16.");
         Check(problems, MaxRequestsInFlight is >= 1 and <= 1024, "Smb:MaxRequestsInFlight must be 1 to 1024.");
-        Check(problems, MinRequestsInFlight >= 1 && MinRequestsInFlight <= MaxRequestsInFlight, "Smb:MinRequestsInFlight must be 1 to Smb:MaxRequestsInFlight.");
+        Check(problems, MinRequestsInFlight is >= 1 and <= 1024, "Smb:MinRequestsInFlight must be 1 to 1024.");
         Check(problems, ReadChunkSize is >= 64 << 10 and <= 8 << 20, "Smb:ReadChunkSize must be 64 KiB to 8 MiB.");
         Check(problems, DirectoryBufferSize is >= 4 << 10 and <= 1 << 20, "Smb:DirectoryBufferSize must be 4 KiB to 1 MiB.");
         Check(problems, RetryCount is >= 0 and <= 10, "Smb:RetryCount must be 0 to 10.");

@@ -60,7 +60,8 @@ foreach (var delay in delays)
     });
     readWatch.Stop();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} in flight, {poolSize} connections; client + proxy CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
+    var adapted = SmbFileSourceFactory.MetricsOf(source)!.MaxRequestsInFlight;
+    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, {poolSize} connections; client + proxy CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
     var floor = TimeSpan.FromMilliseconds(entries.Count * rtt / inFlight);
     Row(delay, rtt, "header reads floor", "files × RTT ÷ in flight", entries.Count, floor);
 

@@ -376,6 +376,9 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes the connection out of service (its session or tree is gone); the pool opens a fresh one.</summary>
+    public void Abandon(string reason) => Fail(new IOException(reason));
+
     private void Fail(Exception reason)
     {
         if (Interlocked.CompareExchange(ref _failure, reason, null) is not null)
