@@ -56,8 +56,11 @@ public sealed class SmbOptions
     /// </summary>
     public int MaxRequestsInFlight { get; set; } = 128;
 
-    /// <summary>Fewest operations the adaptive limit keeps in flight. Default 16; 1 to 1024, capped at <see cref="MaxRequestsInFlight"/>.</summary>
-    public int MinRequestsInFlight { get; set; } = 16;
+    /// <summary>
+    /// Fewest operations the adaptive limit keeps in flight. Default 32; 1 to 1024, capped at <see cref="MaxRequestsInFlight"/>.
+    /// A server that queues loses little from 32 waiting requests; a high-latency link loses much from too few.
+    /// </summary>
+    public int MinRequestsInFlight { get; set; } = 32;
 
     /// <summary>Bytes per READ when streaming a whole file. Default 1 MiB; 64 KiB to 8 MiB (the server's limit also applies).</summary>
     public int ReadChunkSize { get; set; } = 1 << 20;
