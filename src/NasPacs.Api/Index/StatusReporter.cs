@@ -28,6 +28,7 @@ internal sealed class StatusReporter(RootCatalog catalog, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshing = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<StatusResponse> DescribeAsync(IEnumerable<NasRoot> roots, CancellationToken cancellationToken)
     {
@@ -44,24 +45,32 @@ internal sealed class StatusReporter(RootCatalog catalog, TimeProvider time)
 
     private async Task<RootStatus> DescribeAsync(NasRoot root, CancellationToken cancellationToken)
     {
-        var current = root.CurrentStatus;
+        var (current, active) = root.Snapshot();
         var now = time.GetTimestamp();
-        if (!_cache.TryGetValue(root.Name, out var cached)
-            || time.GetElapsedTime(cached.At, now) > CacheFor
-            || cached.Phase != current?.Phase)
+        _cache.TryGetValue(root.Name, out var cached);
+        var stale = cached is null || time.GetElapsedTime(cached.At, now) > CacheFor || cached.Phase != current?.Phase;
+        if (stale)
         {
-            var totals = await root.Query.GetTotalsAsync(cancellationToken).ConfigureAwait(false);
-            var runs = await root.Query.GetRunsAsync(new PageRequest(0, 1), cancellationToken).ConfigureAwait(false);
-            var lastRun = runs.Items.Count > 0 ? runs.Items[0] : null;
-            var byCategory = current is null && lastRun is not null
-                ? await ErrorsByCategoryAsync(root, lastRun.Id, cancellationToken).ConfigureAwait(false)
-                : null;
-            cached = new Cached(now, current?.Phase, totals, lastRun, byCategory);
-            _cache[root.Name] = cached;
+            // One refresh per root at a time: when twenty dashboards wake together, one queries and the rest use the
+            // previous snapshot (a fresh one is only waited for when there is none yet).
+            var gate = _refreshing.GetOrAdd(root.Name, _ => new SemaphoreSlim(1, 1));
+            if (await gate.WaitAsync(cached is null ? Timeout.InfiniteTimeSpan : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    cached = await RefreshAsync(root, current, now, cancellationToken).ConfigureAwait(false);
+                    _cache[root.Name] = cached;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
         }
 
+        cached ??= _cache[root.Name];
         var status = current ?? FromStoredRun(cached.LastRun, cached.Totals, cached.ErrorsByCategory);
-        return new RootStatus(root.Name, root.Location, root.IsSmb ? "smb" : "local", root.IsActive, status, root.Problem, cached.Totals);
+        return new RootStatus(root.Name, root.Location, root.IsSmb ? "smb" : "local", active, status, root.Problem, cached.Totals);
     }
 
     /// <summary>A status for a root whose last run ended before this process started.</summary>
@@ -89,6 +98,17 @@ internal sealed class StatusReporter(RootCatalog catalog, TimeProvider time)
             _ => IndexState.Cancelled,
         },
     };
+
+    private static async Task<Cached> RefreshAsync(NasRoot root, IndexStatus? current, long now, CancellationToken cancellationToken)
+    {
+        var totals = await root.Query.GetTotalsAsync(cancellationToken).ConfigureAwait(false);
+        var runs = await root.Query.GetRunsAsync(new PageRequest(0, 1), cancellationToken).ConfigureAwait(false);
+        var lastRun = runs.Items.Count > 0 ? runs.Items[0] : null;
+        var byCategory = current is null && lastRun is not null
+            ? await ErrorsByCategoryAsync(root, lastRun.Id, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new Cached(now, current?.Phase, totals, lastRun, byCategory);
+    }
 
     private static async Task<Dictionary<ErrorCategory, long>> ErrorsByCategoryAsync(NasRoot root, long runId, CancellationToken cancellationToken)
     {

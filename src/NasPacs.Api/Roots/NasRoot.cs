@@ -72,6 +72,15 @@ internal sealed class NasRoot : IAsyncDisposable
         }
     }
 
+    /// <summary>The status and whether a run is active, read together so that they never disagree.</summary>
+    public (IndexStatus? Status, bool Active) Snapshot()
+    {
+        lock (_gate)
+        {
+            return (_run?.Status ?? _lastStatus, _starting || _run is not null);
+        }
+    }
+
     /// <summary>Opens a source on the root (a fresh one each time; the caller disposes it).</summary>
     public IFileSource OpenSource() => _openSource();
 
