@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Enumeration;
 using NasPacs.Indexing;
+using Spectre.Console;
 
 namespace NasPacs.Cli;
 
@@ -16,6 +17,18 @@ internal static class IndexServices
         Description = $"The index file (SQLite). Default: {DefaultDatabase} in the current folder; index_status.json is written next to it.",
         DefaultValueFactory = _ => new FileInfo(DefaultDatabase),
     };
+
+    /// <summary>Whether the index file exists; when it does not, says how to create one.</summary>
+    public static bool IndexExists(string databasePath, IAnsiConsole console)
+    {
+        if (File.Exists(databasePath))
+        {
+            return true;
+        }
+
+        console.MarkupLineInterpolated($"[red]No index at {databasePath}.[/] Create one with: naspacs index <folder> --db {databasePath}");
+        return false;
+    }
 
     public static ServiceProvider Build(string databasePath, Action<IndexingOptions>? configure = null)
     {

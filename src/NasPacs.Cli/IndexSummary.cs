@@ -16,7 +16,7 @@ internal static class IndexSummary
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  new {s.NewFiles:N0}, changed {s.ModifiedFiles:N0}, unchanged {s.UnchangedFiles:N0}, removed {s.RemovedFiles:N0}, not DICOM {s.NotDicomFiles:N0}, DICOMDIR {s.DicomDirFiles:N0}"));
         if (s.Errors > 0)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [red]{s.Errors:N0} errors[/] ({Markup.Escape(IndexProgress.ByCategory(s))}); see them with: sqlite3 {Markup.Escape(databasePath)} \"SELECT code, path, message FROM errors WHERE run_id = {s.RunId}\""));
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [red]{s.Errors:N0} errors[/] ({Markup.Escape(IndexProgress.ByCategory(s))}); see them with: naspacs errors --db {Markup.Escape(QuoteIfNeeded(databasePath))} --run {s.RunId}"));
         }
 
         if (s.FailureMessage is { } failure)
@@ -29,4 +29,6 @@ internal static class IndexSummary
             console.MarkupLine("  Run the same command again to resume: files already written are not read again.");
         }
     }
+
+    private static string QuoteIfNeeded(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 }

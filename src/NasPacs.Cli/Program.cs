@@ -1,5 +1,13 @@
 using System.CommandLine;
+using NasPacs.Cli;
 using NasPacs.Cli.Commands;
+using Spectre.Console;
+
+// Redirected output (a log file, a pipe) is not a terminal: keep table rows on one line instead of wrapping at 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 240;
+}
 
 var root = new RootCommand("NasPacs: index the DICOM archive on your NAS and find any series in it.")
 {
@@ -7,7 +15,21 @@ var root = new RootCommand("NasPacs: index the DICOM archive on your NAS and fin
     IndexCommand.Create(),
     SearchCommand.Create(),
     StatusCommand.Create(),
+    ErrorsCommand.Create(),
 };
 
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // A wrong command line is exit code 2, as documented, not the parser's generic 1 (which means "inputs had errors").
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("See 'naspacs --help'.");
+    return ExitCodes.Usage;
+}
+
 // Ctrl+C cancels the command's token; an index run then writes what it has read, which takes a moment on a slow share.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -11,19 +11,6 @@ public sealed class SearchCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static (IAnsiConsole Console, StringWriter Output) Console()
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        return (console, output);
-    }
 
     private async Task<string> IndexAsync()
     {
@@ -33,7 +20,7 @@ public sealed class SearchCommandTests : IDisposable
         File.Copy("/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm", Path.Combine(tree, "ct", "1.dcm"));
         File.Copy("/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small.dcm", Path.Combine(tree, "mr", "1.dcm"));
         var database = Path.Combine(_folder.Path, "index.db");
-        var (console, output) = Console();
+        var (console, output) = CapturedConsole.Create();
         var exitCode = await IndexCommand.RunAsync(new IndexArguments(tree, database), console, CancellationToken.None);
         Assert.True(exitCode == ExitCodes.Ok, output.ToString());
         Assert.Contains("Completed", output.ToString(), StringComparison.Ordinal);
@@ -44,7 +31,7 @@ public sealed class SearchCommandTests : IDisposable
     public async Task Search_ModalityFilter_PrintsOnlyThatModality()
     {
         var database = await IndexAsync();
-        var (console, output) = Console();
+        var (console, output) = CapturedConsole.Create();
 
         var exitCode = await SearchCommand.RunAsync(database, new SeriesSearch { Modality = "MR" }, console, CancellationToken.None);
 
@@ -58,7 +45,7 @@ public sealed class SearchCommandTests : IDisposable
     [Fact]
     public async Task Search_NoIndex_FailsWithAHint()
     {
-        var (console, output) = Console();
+        var (console, output) = CapturedConsole.Create();
 
         var exitCode = await SearchCommand.RunAsync(Path.Combine(_folder.Path, "none.db"), new SeriesSearch(), console, CancellationToken.None);
 
@@ -70,7 +57,7 @@ public sealed class SearchCommandTests : IDisposable
     public async Task Status_AfterARun_ShowsTotalsAndTheRun()
     {
         var database = await IndexAsync();
-        var (console, output) = Console();
+        var (console, output) = CapturedConsole.Create();
 
         var exitCode = await StatusCommand.RunAsync(database, console, CancellationToken.None);
 

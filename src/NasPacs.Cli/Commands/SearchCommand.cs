@@ -35,9 +35,8 @@ internal static class SearchCommand
 
     public static async Task<int> RunAsync(string databasePath, SeriesSearch search, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        if (!File.Exists(databasePath))
+        if (!IndexServices.IndexExists(databasePath, console))
         {
-            console.MarkupLineInterpolated($"[red]No index at {databasePath}.[/] Create one with: naspacs index <folder> --db {databasePath}");
             return ExitCodes.Failed;
         }
 

@@ -21,9 +21,8 @@ internal static class StatusCommand
 
     public static async Task<int> RunAsync(string databasePath, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        if (!File.Exists(databasePath))
+        if (!IndexServices.IndexExists(databasePath, console))
         {
-            console.MarkupLineInterpolated($"[red]No index at {databasePath}.[/] Create one with: naspacs index <folder> --db {databasePath}");
             return ExitCodes.Failed;
         }
 
