@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
-using Microsoft.Data.Sqlite;
 using NasPacs.Indexing.Status;
 using NasPacs.Testing;
 
@@ -167,30 +166,9 @@ public sealed class IndexProcessTests : IDisposable
         }
     }
 
-    private long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : 0;
-    }
+    private long Scalar(string sql) => SqliteProbe.Scalar(Database, sql);
 
-    private List<string> Strings(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
+    private List<string> Strings(string sql) => SqliteProbe.Strings(Database, sql);
 
     /// <summary>A generated tree from the benchmark's corpus generator (pydicom, real headers).</summary>
     private static void Generate(string output, int series, int instances)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Enumeration;
@@ -54,30 +53,9 @@ internal sealed class IndexFixture : IDisposable
 
     public IIndexQuery Query() => new Query.IndexQuery(DatabasePath);
 
-    public long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : 0;
-    }
+    public long Scalar(string sql) => SqliteProbe.Scalar(DatabasePath, sql);
 
-    public List<string> Strings(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.IsDBNull(0) ? "<null>" : reader.GetValue(0).ToString()!);
-        }
-
-        return values;
-    }
+    public List<string> Strings(string sql) => SqliteProbe.Strings(DatabasePath, sql);
 
     /// <summary>Generates a realistic tree with the benchmark's corpus generator (pydicom, real headers in four encodings).</summary>
     public static void Generate(string output, int patients, int studies, int series, int instances, int seed = 1)
