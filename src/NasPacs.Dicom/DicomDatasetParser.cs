@@ -95,6 +95,7 @@ internal ref struct DicomDatasetParser
         _reader.ExplicitVR = _reader.LooksExplicit() ?? explicitVR;
         while (true)
         {
+            _elementsRead += _reader.SkipElementsBetween(ref _lastTag, NextTagOfInterest());
             if (_reader.Length - _reader.Position < 8)
             {
                 if (_reader.TryPeekTag(out var partial) && IsPastRequested(partial))
@@ -137,10 +138,11 @@ internal ref struct DicomDatasetParser
             }
             else
             {
-                if (IsRequested(tag.Value) || tag == DicomTags.SpecificCharacterSet)
+                var requested = IsRequested(tag.Value);
+                if (requested || tag == DicomTags.SpecificCharacterSet)
                 {
                     _reader.TryGetValue(header, out var value);
-                    Collect(header, value);
+                    Collect(header, value, requested);
                 }
 
                 _reader.Position = (int)end;
@@ -168,6 +170,22 @@ internal ref struct DicomDatasetParser
         return _cursor < _requested.Length && _requested[_cursor] == tag;
     }
 
+    /// <summary>
+    /// The lowest tag above the last one seen that the parse must look at: the next requested tag, Specific Character Set
+    /// (it sets how values decode), or the first tag past the stop. Every element below it is stepped over unread.
+    /// </summary>
+    private readonly uint NextTagOfInterest()
+    {
+        var index = _cursor;
+        while (index < _requested.Length && _requested[index] <= _lastTag)
+        {
+            index++;
+        }
+
+        var next = index < _requested.Length ? Math.Min(_requested[index], _stopAfter + 1) : _stopAfter + 1;
+        return _lastTag < DicomTags.SpecificCharacterSet.Value ? Math.Min(next, DicomTags.SpecificCharacterSet.Value) : next;
+    }
+
     private readonly bool IsPastRequested(DicomTag tag) => tag.Value > _stopAfter;
 
     private ReadStep Stop(DicomTag tag)
@@ -180,12 +198,11 @@ internal ref struct DicomDatasetParser
         return ReadStep.Ok;
     }
 
-    private void Collect(DicomElementHeader header, scoped ReadOnlySpan<byte> value)
+    private void Collect(in DicomElementHeader header, scoped ReadOnlySpan<byte> value, bool requested)
     {
         var tag = header.Tag;
         // pydicom reads a UN element of a known tag with the tag's dictionary VR (config.replace_un_with_known_vr).
         var vr = header.VR == DicomVR.UN && !tag.IsPrivate ? DicomTags.GetVR(tag) : header.VR;
-        var requested = IsRequested(tag.Value);
         if (tag == DicomTags.SpecificCharacterSet)
         {
             Charset = DicomCharacterSet.FromValue(value);

@@ -25,6 +25,12 @@ internal static class DicomValueDecoder
 
                 break;
             case DicomVR.SH or DicomVR.LO or DicomVR.UC:
+                if (!value.Contains(Backslash))
+                {
+                    values.Add(DecodeText(value, charset));
+                    break;
+                }
+
                 foreach (var part in Split(value))
                 {
                     values.Add(DecodeText(value[part], charset));
@@ -37,14 +43,20 @@ internal static class DicomValueDecoder
             case DicomVR.AE or DicomVR.IS or DicomVR.DS:
                 // pydicom strips each value on both sides: the standard calls these spaces insignificant.
                 var trimmed = vr == DicomVR.AE ? value : TrimEnd(value);
+                if (!trimmed.Contains(Backslash))
+                {
+                    values.Add(Encoding.Latin1.GetString(Strip(trimmed)));
+                    break;
+                }
+
                 foreach (var part in Split(trimmed))
                 {
-                    values.Add(Encoding.Latin1.GetString(trimmed[part].Trim(" \t\n\r\f\v"u8)));
+                    values.Add(Encoding.Latin1.GetString(Strip(trimmed[part])));
                 }
 
                 break;
             case DicomVR.UR:
-                values.Add(Encoding.Latin1.GetString(value.TrimEnd(" \t\n\r\f\v"u8)));
+                values.Add(Encoding.Latin1.GetString(value.TrimEnd(Whitespace)));
                 break;
             case DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD or DicomVR.SV or DicomVR.UV or DicomVR.AT:
                 DecodeNumbers(vr, value, bigEndian, ref values);
@@ -56,6 +68,13 @@ internal static class DicomValueDecoder
             default:
                 // CS, DA, DT, TM, AS, UI and unknown VRs: one string, trailing padding removed, then split (MultiString).
                 var text = TrimEnd(value);
+                if (!text.Contains(Backslash))
+                {
+                    // The usual case, one value: no splitting needed.
+                    values.Add(Encoding.Latin1.GetString(text));
+                    break;
+                }
+
                 foreach (var part in Split(text))
                 {
                     values.Add(Encoding.Latin1.GetString(text[part]));
@@ -127,6 +146,11 @@ internal static class DicomValueDecoder
             });
         }
     }
+
+    /// <summary>The characters Python's <c>str.strip()</c> removes, as pydicom strips AE, IS, DS and UR values.</summary>
+    private static ReadOnlySpan<byte> Whitespace => " \t\n\r\f\v"u8;
+
+    private static ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> value) => value.Trim(Whitespace);
 
     /// <summary>Removes trailing spaces and NULs, DICOM's padding to an even length (PS3.5 §6.2, §6.4).</summary>
     private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> value) => value.TrimEnd(" \0"u8);
