@@ -46,6 +46,38 @@ public class GeneratedFilesDifferentialTests(ITestOutputHelper output)
         return builder.Add(DicomTags.PatientName, "PN", Even(patientName));
     }
 
+    /// <summary>
+    /// A long run of private elements between requested tags, as GE and Siemens files have (the reader steps over such
+    /// runs in a fast loop): values that look like requested tags, an odd length, a private sequence in the middle.
+    /// </summary>
+    private static DicomFileBuilder PrivateRun(string syntax)
+    {
+        var builder = new DicomFileBuilder(syntax)
+            .AddString(DicomTags.SopInstanceUid, "UI", "1.2.3.9")
+            .AddString(DicomTags.StudyDate, "DA", "20240102")
+            .AddString(DicomTags.Modality, "CS", "CT")
+            .AddString(new DicomTag(0x0009, 0x0010), "LO", "GEMS_IDEN_01");
+        for (ushort element = 0x1001; element < 0x1040; element++)
+        {
+            // (0010,0010) and (0020,000E) in little-endian bytes inside the values: the walk must not see tags in values.
+            builder.Add(new DicomTag(0x0009, element), "OB", [0x10, 0x00, 0x10, 0x00, 0x20, 0x00, 0x0E, 0x00]);
+        }
+
+        builder.Add(new DicomTag(0x0009, 0x1040), "LO", Bytes("odd"))
+            .AddSequence(new DicomTag(0x0009, 0x1041), false, false, new DicomFileBuilder(syntax).AddString(new DicomTag(0x0009, 0x1042), "LO", "in"))
+            .AddString(new DicomTag(0x0009, 0x1043), "SH", "after");
+        return builder
+            .AddString(DicomTags.PatientName, "PN", "Private^Run")
+            .AddString(DicomTags.PatientId, "LO", "PR-1")
+            .AddString(new DicomTag(0x0019, 0x0010), "LO", "GEMS_ACQU_01")
+            .AddString(new DicomTag(0x0019, 0x1001), "LO", "between")
+            .AddString(DicomTags.StudyInstanceUid, "UI", "1.2.3")
+            .AddString(DicomTags.SeriesInstanceUid, "UI", "1.2.3.4")
+            .AddString(DicomTags.SeriesNumber, "IS", "3")
+            .AddUInt16(DicomTags.Rows, 64)
+            .AddUInt16(DicomTags.Columns, 32);
+    }
+
     public static IEnumerable<(string Name, byte[] File)> Cases()
     {
         var yamada = Jis("山田");
@@ -96,6 +128,11 @@ public class GeneratedFilesDifferentialTests(ITestOutputHelper output)
             .AddString(DicomTags.SpecificCharacterSet, "CS", "ISO_IR 100").AddString(DicomTags.PatientName, "PN", "Raw^Implicit").AddUInt16(DicomTags.Rows, 8).Build());
         yield return ("raw-big-endian-dataset", new DicomFileBuilder(DicomFileBuilder.ExplicitVRBigEndian) { WritePreamble = false, WriteMetaGroup = false }
             .AddString(DicomTags.SpecificCharacterSet, "CS", "ISO_IR 100").AddString(DicomTags.PatientName, "PN", "Raw^Big").AddUInt16(DicomTags.Rows, 8).Build());
+        foreach (var (syntax, label) in new[] { (DicomFileBuilder.ImplicitVRLittleEndian, "implicit"), (DicomFileBuilder.ExplicitVRLittleEndian, "explicit"), (DicomFileBuilder.ExplicitVRBigEndian, "big-endian") })
+        {
+            yield return ($"private-run-{label}", PrivateRun(syntax).Build());
+        }
+
         yield return ("deflated", Names("ISO_IR 100", Encoding.Latin1.GetBytes("Defl^Äted"), null, DicomFileBuilder.DeflatedExplicitVRLittleEndian).Build());
     }
 
