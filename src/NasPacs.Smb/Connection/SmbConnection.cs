@@ -430,8 +430,10 @@ internal sealed partial class SmbConnection : IAsyncDisposable
             _stream.Dispose();
             _cipher?.Dispose();
             _signer?.Dispose();
-            _writeLock.Dispose();
-            _closing.Dispose();
+
+            // _writeLock and _closing are not disposed: a request racing with this disposal must meet the connection's
+            // failure (and be retried on a fresh connection), not an ObjectDisposedException. Neither holds an OS handle
+            // here (no wait handle is ever asked for, no timer is set).
         }
     }
 
