@@ -3,13 +3,18 @@ using System.Text.Json.Serialization;
 using NasPacs.Api.Health;
 using NasPacs.Api.Index;
 using NasPacs.Api.Nas;
+using NasPacs.Api.Orthanc;
 using NasPacs.Api.Roots;
 using NasPacs.Api.Search;
+using NasPacs.Api.Shares;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddNasRoots();
 builder.Services.AddNasPacsHealthChecks();
+builder.Services.AddShares();
+builder.Services.AddOrthanc();
+builder.Services.AddRateLimiter(_ => { });
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(json =>
@@ -25,11 +30,14 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapHealthApi();
 app.MapIndexApi();
 app.MapSearchApi();
 app.MapNasApi();
+app.MapShares();
+app.MapOrthanc();
 
 app.Run();

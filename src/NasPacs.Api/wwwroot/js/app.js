@@ -2,6 +2,8 @@ import { renderDashboard } from './dashboard.js';
 import { renderSearch } from './search.js';
 import { renderSeries } from './series.js';
 import { renderErrors } from './errors.js';
+import { renderShares } from './shares.js';
+import { renderOrthanc } from './orthanc.js';
 import { h, clear } from './dom.js';
 
 // Hash routes: #/ dashboard, #/search?q=…, #/series/{key}, #/errors?category=…
@@ -10,6 +12,8 @@ const routes = [
   { pattern: /^#\/search$/, nav: 'search', render: renderSearch, title: 'Search' },
   { pattern: /^#\/series\/(.+)$/, nav: 'search', render: renderSeries, title: 'Series' },
   { pattern: /^#\/errors$/, nav: 'errors', render: renderErrors, title: 'Errors' },
+  { pattern: /^#\/shares$/, nav: 'shares', render: renderShares, title: 'Shares' },
+  { pattern: /^#\/orthanc$/, nav: 'orthanc', render: renderOrthanc, title: 'Orthanc' },
 ];
 
 let leave = null;

@@ -1,5 +1,6 @@
 import { api, seriesHash } from './api.js';
 import { h, clear, fmt, pager } from './dom.js';
+import { orthancSearchAction } from './orthanc-action.js';
 
 const MODALITIES = ['CT', 'MR', 'CR', 'DX', 'US', 'MG', 'NM', 'PT', 'XA', 'RF', 'OT', 'SR'];
 const COLUMNS = [
@@ -47,7 +48,7 @@ export function renderSearch(view, query) {
       const result = await api('/api/search', { params });
       if (mine !== ticket) return;
       status.textContent = result.total === 0 ? 'No series match.' : `${fmt.n(result.total)} series`;
-      clear(results, table(result), pager(result.page, result.page_size, result.total, run));
+      clear(results, orthancSearchAction({ q: state.q, modality: state.modality, from: state.from, to: state.to, total: result.total }), table(result), pager(result.page, result.page_size, result.total, run));
     } catch (e) {
       if (mine === ticket) status.textContent = e.message;
     }

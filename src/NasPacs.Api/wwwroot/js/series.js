@@ -1,5 +1,7 @@
 import { api, seriesPath } from './api.js';
 import { h, clear, fmt, pager } from './dom.js';
+import { shareAction } from './share-action.js';
+import { orthancAction } from './orthanc-action.js';
 
 const FIELDS = [
   ['Patient', s => fmt.name(s.patient_name)], ['Patient ID', s => s.patient_id], ['Birth date', s => fmt.date(s.patient_birth_date)],
@@ -24,11 +26,7 @@ export function renderSeries(view, _query, key) {
         h('section', { class: 'panel', 'aria-label': 'Series details' },
           h('dl', { class: 'details' }, FIELDS.map(([label, get]) => [h('dt', {}, label), h('dd', {}, get(s) ?? '')]))),
         h('section', { class: 'panel', 'aria-label': 'Actions' },
-          h('div', { class: 'actions' },
-            // Issues #5 (share links) and #6 (Orthanc) add these routes; the buttons light up then.
-            h('button', { type: 'button', disabled: true, title: 'Share links arrive with issue #5' }, 'Create share link'),
-            h('button', { type: 'button', disabled: true, title: 'Sending to Orthanc arrives with issue #6' }, 'Send to Orthanc')),
-          h('p', { class: 'muted' }, 'Sharing and sending to Orthanc are not available in this version yet.')),
+          h('div', { class: 'actions' }, shareAction(s), orthancAction(s))),
         h('h2', {}, `Files (${fmt.n(d.files.total)})`),
         h('table', { 'aria-label': 'Files' },
           h('thead', {}, h('tr', {}, ['Instance', 'Path', 'Size', 'Modified', 'Transfer syntax'].map(c => h('th', { scope: 'col' }, c)))),
