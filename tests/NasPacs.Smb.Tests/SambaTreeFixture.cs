@@ -1,4 +1,5 @@
 using System.Text;
+using NasPacs.Testing.Samba;
 
 namespace NasPacs.Smb.Tests;
 

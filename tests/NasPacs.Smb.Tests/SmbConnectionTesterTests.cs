@@ -1,3 +1,5 @@
+using NasPacs.Testing.Samba;
+
 namespace NasPacs.Smb.Tests;
 
 public sealed class SmbConnectionTesterTests : IDisposable

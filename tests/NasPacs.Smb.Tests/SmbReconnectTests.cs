@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using NasPacs.Abstractions.Files;
+using NasPacs.Testing.Samba;
 
 namespace NasPacs.Smb.Tests;
 

@@ -1,6 +1,7 @@
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Files;
 using NasPacs.Smb.Protocol;
+using NasPacs.Testing.Samba;
 
 namespace NasPacs.Smb.Tests;
 

@@ -2,18 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using NasPacs.Testing;
-
-namespace NasPacs.Smb.Tests;
+namespace NasPacs.Testing.Samba;
 
 /// <summary>
 /// A real <c>smbd</c> on 127.0.0.1 with its own folders, port and user (recipe in shared/smb-notes.md).
 /// Samba is required: a missing <c>smbd</c> fails the test loudly, in CI and out of it.
+/// The share is <see cref="ShareName"/> at <see cref="Url"/>, read-only, for <see cref="UserName"/> / <see cref="Password"/>.
 /// </summary>
 public sealed class SambaServer : IDisposable
 {
     public const string UserName = "smbtest";
     public const string Password = "Pw-smbtest-1";
+    public const string Host = "127.0.0.1";
+    public const string ShareName = "share";
     private static readonly SemaphoreSlim UserLock = new(1, 1);
 
     private readonly TempFolder _folder = new("naspacs-samba");
@@ -60,7 +61,7 @@ public sealed class SambaServer : IDisposable
             map to guest = never
             {extraGlobal}
 
-            [share]
+            [{ShareName}]
             path = {ShareFolder}
             read only = yes
             valid users = {UserName}
@@ -83,6 +84,9 @@ public sealed class SambaServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The share as an <c>smb://</c> root: <c>smb://127.0.0.1:port/share</c> (credentials are not part of it).</summary>
+    public string Url => $"smb://{Host}:{Port}/{ShareName}";
+
     /// <summary>The folder the share serves; write test files here (they must be readable by the share user).</summary>
     public string ShareFolder { get; }
 
@@ -97,14 +101,8 @@ public sealed class SambaServer : IDisposable
         }
     }
 
+    /// <summary>Starts a server; <paramref name="extraGlobal"/> and <paramref name="extraShare"/> are smb.conf lines added to <c>[global]</c> and the share (e.g. <c>server signing = mandatory</c>).</summary>
     public static SambaServer Start(string extraGlobal = "", string extraShare = "") => new(extraGlobal, extraShare);
-
-    public SmbOptions Options(Action<SmbOptions>? configure = null)
-    {
-        var options = new SmbOptions { Host = "127.0.0.1", Port = Port, Share = "share", User = UserName, Password = Password, RetryDelay = TimeSpan.FromMilliseconds(50) };
-        configure?.Invoke(options);
-        return options;
-    }
 
     /// <summary>Kills the smbd children that serve connections (not the listener), cutting every open connection.</summary>
     public int KillConnections()
