@@ -3,13 +3,18 @@
 # reached through a C# proxy that delays every chunk by D ms each way.
 #   benchmarks/smb/run.sh                 # D = 0.25 and 2 ms, 10,000 files of 2 KB in 100 folders
 #   benchmarks/smb/run.sh --delays 0,2 --files 20000
+#   benchmarks/smb/run.sh --runs 3 --compare /tmp/smb-bench-before   # interleave an older build, same share and load
+# An older build for --compare: git worktree add /tmp/old <commit> && dotnet build -c Release
+#   /tmp/old/benchmarks/smb/NasPacs.Smb.Benchmark -o /tmp/smb-bench-before
 set -euo pipefail
-delays="0.25,2"; files=10000; baseline=1000
+delays="0.25,2"; files=10000; baseline=1000; runs=1; compare=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --delays) delays="$2"; shift 2;;
     --files) files="$2"; shift 2;;
     --baseline) baseline="$2"; shift 2;;
+    --runs) runs="$2"; shift 2;;
+    --compare) compare="$2"; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -61,5 +66,15 @@ trap 'kill $smbd_pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do
   (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1
 done
-cat /proc/loadavg | sed 's/^/load average at start: /'
-dotnet run -c Release --project "$here/NasPacs.Smb.Benchmark" -- "$port" "$user" "$password" "$delays" "$baseline"
+build="$dir/bench"
+dotnet build -c Release "$here/NasPacs.Smb.Benchmark" -o "$build" >"$dir/build.log" || { cat "$dir/build.log"; exit 1; }
+echo "commit $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- "$here/../../src/NasPacs.Smb" || echo ' + uncommitted changes'), $(nproc) cores"
+for run in $(seq "$runs"); do
+  echo "## run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ -n "$compare" ]; then
+    echo "### older build ($compare)"
+    SMB_BENCH_SKIP_SMBCLIENT=1 dotnet "$compare/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
+    echo "### this build"
+  fi
+  dotnet "$build/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
+done

@@ -13,9 +13,10 @@ var delays = args[3].Split(',').Select(d => double.Parse(d, CultureInfo.Invarian
 var baselineFiles = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1000;
 var inFlight = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_IN_FLIGHT"), CultureInfo.InvariantCulture, out var f) ? f : 64;
 var poolSize = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_POOL"), CultureInfo.InvariantCulture, out var p) ? p : 2;
+var skipSmbclient = Environment.GetEnvironmentVariable("SMB_BENCH_SKIP_SMBCLIENT") == "1";
 
-Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | files | seconds | files/s |");
-Console.WriteLine("|---|---|---|---|---|---|---|");
+Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | files | seconds | files/s | load (1 min) |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var delay in delays)
 {
     using var proxy = new LatencyProxy(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromMilliseconds(delay));
@@ -75,6 +76,11 @@ foreach (var delay in delays)
     oneWatch.Stop();
     Row(delay, rtt, "header reads", "NasPacs.Smb one at a time (compounded, 1 RTT/file)", baselineFiles, oneWatch.Elapsed);
 
+    if (skipSmbclient)
+    {
+        continue;
+    }
+
     var authFile = Path.GetTempFileName();
     await File.WriteAllTextAsync(authFile, $"username = {user}\npassword = {password}\n");
     try
@@ -96,7 +102,7 @@ foreach (var delay in delays)
 }
 
 static void Row(double delay, double rtt, string operation, string tool, int files, TimeSpan elapsed) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {delay} | {rtt:0.00} | {operation} | {tool} | {files} | {elapsed.TotalSeconds:0.000} | {files / elapsed.TotalSeconds:0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {delay} | {rtt:0.00} | {operation} | {tool} | {files} | {elapsed.TotalSeconds:0.000} | {files / elapsed.TotalSeconds:0} | {File.ReadAllText("/proc/loadavg").Split(' ')[0]} |"));
 
 static TimeSpan Smbclient(int port, string authFile, string commands, string? directory)
 {

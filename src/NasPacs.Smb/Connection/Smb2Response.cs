@@ -3,17 +3,24 @@ using NasPacs.Smb.Protocol;
 namespace NasPacs.Smb.Connection;
 
 /// <summary>One response message (header included) as received, signature already checked.</summary>
+/// <remarks>The messages of one compounded response share the array their frame was copied or decrypted into.</remarks>
 internal sealed class Smb2Response
 {
-    public Smb2Response(Smb2Header header, byte[] message)
+    private readonly byte[] _frame;
+    private readonly int _offset;
+    private readonly int _length;
+
+    public Smb2Response(Smb2Header header, byte[] frame, int offset, int length)
     {
         Header = header;
-        Message = message;
+        _frame = frame;
+        _offset = offset;
+        _length = length;
     }
 
     public Smb2Header Header { get; }
 
-    public byte[] Message { get; }
+    public ReadOnlySpan<byte> Message => _frame.AsSpan(_offset, _length);
 
     public uint Status => Header.Status;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using NasPacs.Smb.Crypto;
 using NasPacs.Smb.Protocol;
@@ -15,11 +14,15 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 {
     private const int InitialFrameLimit = 1 << 20;
     private const int TargetCredits = 512;
+    private const int OutputBufferSize = 64 << 10;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<ulong, PendingResponse> _pending = new();
+
+    /// <summary>Guards message ids, signing and encryption state, the output buffers and <see cref="_flushing"/>.</summary>
+    private readonly Lock _sendLock = new();
+
+    /// <summary>Requests awaiting their final response by message id; locked on itself (taken inside <see cref="_sendLock"/>, never around it).</summary>
+    private readonly Dictionary<ulong, PendingMessage> _pending = [];
     private readonly CreditGate _credits = new(1);
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _time;
@@ -34,11 +37,14 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private bool _encryptAll;
     private Exception? _failure;
     private int _inFlight;
+    private byte[] _output = ArrayPool<byte>.Shared.Rent(OutputBufferSize);
+    private byte[] _spare = ArrayPool<byte>.Shared.Rent(OutputBufferSize);
+    private int _outputLength;
+    private bool _flushing;
 
     private SmbConnection(Socket socket, TimeSpan requestTimeout, TimeProvider time)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         _requestTimeout = requestTimeout;
         _time = time;
         _readLoop = Task.Run(ReadLoopAsync);
@@ -78,149 +84,287 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     /// Sends one request, or several as one compound (related when <paramref name="related"/>: they share the
     /// handle the first one opens), and returns the final responses in order.
     /// </summary>
+    /// <remarks>
+    /// The compound is framed, signed or encrypted straight into the connection's output buffer; whoever finds no
+    /// write in progress writes everything queued so far in one socket call, so many callers share one system call
+    /// and one proxy or network chunk. A cancelled caller gets <see cref="OperationCanceledException"/> at once and
+    /// the server is asked to CANCEL what it had answered with STATUS_PENDING.
+    /// </remarks>
     public async Task<Smb2Response[]> SendAsync(IReadOnlyList<Smb2Request> requests, bool related, CancellationToken cancellationToken, MessageObserver? observer = null)
     {
         ThrowIfFailed();
-        var charges = new int[requests.Count];
         var totalCharge = 0;
-        for (var i = 0; i < charges.Length; i++)
+        for (var i = 0; i < requests.Count; i++)
         {
-            charges[i] = _multiCredit ? requests[i].CreditCharge : 1;
-            totalCharge += charges[i];
+            totalCharge += Charge(requests[i]);
         }
 
         await _credits.WaitAsync(totalCharge, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _inFlight);
-        var pending = new PendingResponse[requests.Count];
+        var compound = new PendingCompound(requests.Count, mustBeSigned: !_encryptAll && _signer is not null, encrypted: _encryptAll && _cipher is not null, _time.GetTimestamp());
         try
         {
-            try
-            {
-                await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _credits.Release(totalCharge);
-                throw;
-            }
-
-            try
+            bool flush;
+            lock (_sendLock)
             {
                 ThrowIfFailed();
-                await WriteFrameAsync(requests, charges, related, pending, observer, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
+                Frame(requests, related, compound, observer);
+                flush = !_flushing;
+                _flushing = true;
             }
 
-            var sent = _time.GetTimestamp();
-            var responses = await AwaitResponsesAsync(pending, cancellationToken).ConfigureAwait(false);
-            RecordRoundTrip(_time.GetElapsedTime(sent));
+            if (flush)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+
+            Smb2Response[] responses;
+            using (cancellationToken.UnsafeRegister(static (state, token) => ((PendingCompound)state!).TryFail(new OperationCanceledException(token)), compound))
+            {
+                try
+                {
+                    responses = await compound.AsValueTask().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Forget(compound, sendCancel: true);
+                    throw;
+                }
+            }
+
+            RecordRoundTrip(_time.GetElapsedTime(compound.SentAt));
             return responses;
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
-            foreach (var p in pending)
-            {
-                if (p is not null)
-                {
-                    _pending.TryRemove(p.MessageId, out _);
-                }
-            }
         }
     }
 
-    private async Task WriteFrameAsync(IReadOnlyList<Smb2Request> requests, int[] charges, bool related, PendingResponse[] pending, MessageObserver? observer, CancellationToken cancellationToken)
+    private int Charge(Smb2Request request) => _multiCredit ? request.CreditCharge : 1;
+
+    /// <summary>Assigns message ids and appends the framed (signed or encrypted) compound to the output buffer; under <see cref="_sendLock"/>.</summary>
+    private void Frame(IReadOnlyList<Smb2Request> requests, bool related, PendingCompound compound, MessageObserver? observer)
     {
-        var lengths = new int[requests.Count];
         var plainLength = 0;
         for (var i = 0; i < requests.Count; i++)
         {
-            var length = Smb2Header.Size + requests[i].Body.Length;
-            lengths[i] = i < requests.Count - 1 ? (length + 7) & ~7 : length;
-            plainLength += lengths[i];
+            plainLength += PaddedLength(requests, i);
         }
 
-        var encrypt = _encryptAll && _cipher is not null;
+        var encrypt = compound.Encrypted;
         var frameLength = plainLength + (encrypt ? MessageCipher.TransformHeaderSize : 0);
-        var buffer = ArrayPool<byte>.Shared.Rent(4 + frameLength + plainLength);
+        EnsureOutput(4 + frameLength);
+        var output = _output.AsSpan(_outputLength, 4 + frameLength);
+        byte[]? rented = null;
+        var plain = encrypt ? (rented = ArrayPool<byte>.Shared.Rent(plainLength)).AsSpan(0, plainLength) : output[4..];
         try
         {
-            var plain = buffer.AsSpan(4 + frameLength, plainLength);
             plain.Clear();
             var at = 0;
             var requestCredits = (ushort)(_credits.Available < TargetCredits / 2 ? 64 : 0);
             for (var i = 0; i < requests.Count; i++)
             {
-                var messageId = _nextMessageId;
-                _nextMessageId += (ulong)charges[i];
                 var request = requests[i];
-                var message = plain.Slice(at, lengths[i]);
+                var charge = Charge(request);
+                var length = PaddedLength(requests, i);
+                var messageId = _nextMessageId;
+                _nextMessageId += (ulong)charge;
+                var message = plain.Slice(at, length);
                 new Smb2Header(
-                    CreditCharge: (ushort)(_multiCredit ? charges[i] : 0),
+                    CreditCharge: (ushort)(_multiCredit ? charge : 0),
                     Status: 0,
                     Command: request.Command,
-                    Credits: (ushort)(charges[i] + requestCredits),
+                    Credits: (ushort)(charge + requestCredits),
                     Flags: related && i > 0 ? Smb2Flags.RelatedOperations : Smb2Flags.None,
-                    NextCommand: i < requests.Count - 1 ? (uint)lengths[i] : 0,
+                    NextCommand: i < requests.Count - 1 ? (uint)length : 0,
                     MessageId: messageId,
                     AsyncId: 0,
                     TreeId: TreeId,
                     SessionId: SessionId).Write(message);
                 request.Body.CopyTo(message[Smb2Header.Size..]);
                 observer?.Invoke(message[..(Smb2Header.Size + request.Body.Length)]);
-                if (!encrypt && _signer is not null && request.Command != Smb2Command.Negotiate)
+                if (compound.MustBeSigned && request.Command != Smb2Command.Negotiate)
                 {
-                    _signer.Sign(message);
+                    _signer!.Sign(message);
                 }
 
-                pending[i] = new PendingResponse(messageId, request.Command, mustBeSigned: !encrypt && _signer is not null, encrypted: encrypt, _time.GetTimestamp());
-                _pending[messageId] = pending[i];
-                at += lengths[i];
+                compound.MessageIds[i] = messageId;
+                compound.Commands[i] = request.Command;
+                at += length;
             }
 
-            var frame = buffer.AsSpan(4, frameLength);
             if (encrypt)
             {
-                _cipher!.Encrypt(plain, SessionId, frame);
-            }
-            else
-            {
-                plain.CopyTo(frame);
+                _cipher!.Encrypt(plain, SessionId, output[4..]);
             }
 
-            buffer[0] = 0;
-            buffer[1] = (byte)(frameLength >> 16);
-            buffer[2] = (byte)(frameLength >> 8);
-            buffer[3] = (byte)frameLength;
-            await _stream.WriteAsync(buffer.AsMemory(0, 4 + frameLength), cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            Fail(ex);
-            throw Failure();
+            output[0] = 0;
+            output[1] = (byte)(frameLength >> 16);
+            output[2] = (byte)(frameLength >> 8);
+            output[3] = (byte)frameLength;
+            lock (_pending)
+            {
+                for (var i = 0; i < requests.Count; i++)
+                {
+                    _pending[compound.MessageIds[i]] = new PendingMessage(compound, i);
+                }
+            }
+
+            _outputLength += 4 + frameLength;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
-    private static async Task<Smb2Response[]> AwaitResponsesAsync(PendingResponse[] pending, CancellationToken cancellationToken)
+    /// <summary>Every message of a compound but the last is padded to 8 bytes (MS-SMB2 §3.2.4.1.4).</summary>
+    private static int PaddedLength(IReadOnlyList<Smb2Request> requests, int index)
     {
-        // Timeouts are not per request: the watchdog fails the whole connection when any request stalls.
-        var results = new Smb2Response[pending.Length];
-        for (var i = 0; i < pending.Length; i++)
+        var length = Smb2Header.Size + requests[index].Body.Length;
+        return index < requests.Count - 1 ? (length + 7) & ~7 : length;
+    }
+
+    private void EnsureOutput(int more)
+    {
+        if (_outputLength + more <= _output.Length)
         {
-            var task = pending[i].Task;
-            results[i] = cancellationToken.CanBeCanceled
-                ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await task.ConfigureAwait(false);
+            return;
         }
 
-        return results;
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_output.Length * 2, _outputLength + more));
+        _output.AsSpan(0, _outputLength).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_output);
+        _output = larger;
+    }
+
+    /// <summary>
+    /// Writes what is queued until nothing is: each pass swaps the filled buffer for the spare one, so callers keep
+    /// framing while the socket writes. A failed write fails the connection and with it every waiting request.
+    /// </summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                byte[] writing;
+                int length;
+                lock (_sendLock)
+                {
+                    if (_outputLength == 0 || _failure is not null)
+                    {
+                        _flushing = false;
+                        return;
+                    }
+
+                    writing = _output;
+                    length = _outputLength;
+                    _output = _spare;
+                    _outputLength = 0;
+                    _spare = writing;
+                }
+
+                var written = 0;
+                while (written < length)
+                {
+                    written += await _socket.SendAsync(writing.AsMemory(written, length - written), SocketFlags.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            lock (_sendLock)
+            {
+                _flushing = false;
+            }
+
+            Fail(ex);
+        }
+    }
+
+    /// <summary>
+    /// Gives up on a compound whose caller cancelled: its message ids are forgotten (a late response only returns
+    /// credits) and, for each message the server acknowledged with STATUS_PENDING, a CANCEL names its async id
+    /// (MS-SMB2 §3.2.4.24) so that the server stops the work.
+    /// </summary>
+    private void Forget(PendingCompound compound, bool sendCancel)
+    {
+        List<(ulong MessageId, ulong AsyncId)>? cancels = null;
+        lock (_pending)
+        {
+            for (var i = 0; i < compound.MessageIds.Length; i++)
+            {
+                if (_pending.Remove(compound.MessageIds[i]) && sendCancel && compound.AsyncIds[i] != 0)
+                {
+                    (cancels ??= []).Add((compound.MessageIds[i], compound.AsyncIds[i]));
+                }
+            }
+        }
+
+        if (cancels is null || !IsHealthy)
+        {
+            return;
+        }
+
+        bool flush;
+        lock (_sendLock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            foreach (var (messageId, asyncId) in cancels)
+            {
+                FrameCancel(messageId, asyncId, compound.Encrypted);
+            }
+
+            flush = !_flushing;
+            _flushing = true;
+        }
+
+        if (flush)
+        {
+            _ = FlushAsync();
+        }
+    }
+
+    /// <summary>An async CANCEL (MS-SMB2 §2.2.30): no credit charged, none granted, no response expected.</summary>
+    private void FrameCancel(ulong messageId, ulong asyncId, bool encrypt)
+    {
+        const int length = Smb2Header.Size + 4;
+        Span<byte> message = stackalloc byte[length];
+        message.Clear();
+        new Smb2Header(0, 0, Smb2Command.Cancel, 0, Smb2Flags.AsyncCommand, 0, messageId, 0, 0, SessionId).Write(message);
+        Wire.Put64(message, 32, asyncId);
+        Wire.Put16(message, Smb2Header.Size, 4);
+        if (!encrypt && _signer is not null)
+        {
+            _signer.Sign(message);
+        }
+
+        var frameLength = length + (encrypt ? MessageCipher.TransformHeaderSize : 0);
+        EnsureOutput(4 + frameLength);
+        var output = _output.AsSpan(_outputLength, 4 + frameLength);
+        if (encrypt)
+        {
+            _cipher!.Encrypt(message, SessionId, output[4..]);
+        }
+        else
+        {
+            message.CopyTo(output[4..]);
+        }
+
+        output[0] = 0;
+        output[1] = 0;
+        output[2] = (byte)(frameLength >> 8);
+        output[3] = (byte)frameLength;
+        _outputLength += 4 + frameLength;
     }
 
     /// <summary>
@@ -230,149 +374,22 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private void Watchdog()
     {
         var now = _time.GetTimestamp();
-        foreach (var pending in _pending.Values)
+        var stalled = false;
+        lock (_pending)
         {
-            if (_time.GetElapsedTime(Volatile.Read(ref pending.LastActivity), now) > _requestTimeout)
+            foreach (var pending in _pending.Values)
             {
-                Fail(new TimeoutException($"The server did not answer within {_requestTimeout.TotalSeconds:0.#} s."));
-                return;
-            }
-        }
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var lengthPrefix = new byte[4];
-        try
-        {
-            while (true)
-            {
-                await _stream.ReadExactlyAsync(lengthPrefix, _closing.Token).ConfigureAwait(false);
-                var length = (lengthPrefix[1] << 16) | (lengthPrefix[2] << 8) | lengthPrefix[3];
-                if (lengthPrefix[0] != 0 || length < Smb2Header.Size || length > Volatile.Read(ref _frameLimit))
+                if (_time.GetElapsedTime(Volatile.Read(ref pending.Compound.LastActivity), now) > _requestTimeout)
                 {
-                    throw new SmbProtocolException($"The server sent a frame of {length} bytes (type {lengthPrefix[0]}), outside the allowed range.");
-                }
-
-                var frame = ArrayPool<byte>.Shared.Rent(length);
-                try
-                {
-                    await _stream.ReadExactlyAsync(frame.AsMemory(0, length), _closing.Token).ConfigureAwait(false);
-                    ProcessFrame(frame.AsSpan(0, length));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(frame);
+                    stalled = true;
+                    break;
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or SmbProtocolException or OperationCanceledException or ObjectDisposedException)
+
+        if (stalled)
         {
-            Fail(ex);
-        }
-    }
-
-    private void ProcessFrame(ReadOnlySpan<byte> frame)
-    {
-        var protocol = Wire.U32(frame, 0, "ProtocolId");
-        if (protocol != MessageCipher.TransformProtocolId)
-        {
-            ProcessMessages(frame, encrypted: false);
-            return;
-        }
-
-        if (_cipher is null)
-        {
-            throw new SmbProtocolException("The server sent an encrypted message on a session without encryption keys.");
-        }
-
-        var plain = ArrayPool<byte>.Shared.Rent(frame.Length);
-        try
-        {
-            var length = _cipher.Decrypt(frame, SessionId, plain);
-            ProcessMessages(plain.AsSpan(0, length), encrypted: true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plain);
-        }
-    }
-
-    private void ProcessMessages(ReadOnlySpan<byte> frame, bool encrypted)
-    {
-        var at = 0;
-        while (true)
-        {
-            var rest = frame[at..];
-            var header = Smb2Header.Read(rest);
-            var length = rest.Length;
-            if (header.NextCommand != 0)
-            {
-                if (header.NextCommand < Smb2Header.Size || header.NextCommand > (uint)rest.Length || header.NextCommand % 8 != 0)
-                {
-                    throw new SmbProtocolException($"A compounded response points to the next one at {header.NextCommand}, outside the frame.");
-                }
-
-                length = (int)header.NextCommand;
-            }
-
-            if (!header.IsResponse)
-            {
-                throw new SmbProtocolException("The server sent a request instead of a response.");
-            }
-
-            Dispatch(header, rest[..length], encrypted);
-            if (header.NextCommand == 0)
-            {
-                return;
-            }
-
-            at += length;
-        }
-    }
-
-    private void Dispatch(Smb2Header header, ReadOnlySpan<byte> message, bool encrypted)
-    {
-        _credits.Release(header.Credits);
-        if (!_pending.TryGetValue(header.MessageId, out var pending))
-        {
-            return; // An oplock break (id 0xFFFF...) or a request already given up on.
-        }
-
-        var interim = header.Status == NtStatus.Pending && header.IsAsync;
-        if (pending.Encrypted && !encrypted)
-        {
-            throw new SmbProtocolException("The server answered an encrypted request in clear text.");
-        }
-
-        // SESSION_SETUP is verified by the handshake, which alone knows the new key when the final response arrives.
-        if (!encrypted && pending.Command != Smb2Command.SessionSetup && !interim)
-        {
-            if (header.IsSigned && (_signer is null || !_signer.Verify(message)))
-            {
-                throw new SmbProtocolException($"The signature of a {header.Command} response is wrong.");
-            }
-
-            if (!header.IsSigned && pending.MustBeSigned)
-            {
-                throw new SmbProtocolException($"The server did not sign a {header.Command} response on a signed session.");
-            }
-        }
-
-        if (interim)
-        {
-            Volatile.Write(ref pending.LastActivity, _time.GetTimestamp());
-            return; // STATUS_PENDING: the final response comes later with the same message id (MS-SMB2 §3.2.5.1.5).
-        }
-
-        if (header.Command != pending.Command)
-        {
-            throw new SmbProtocolException($"The server answered a {pending.Command} request with a {header.Command} response.");
-        }
-
-        if (_pending.TryRemove(header.MessageId, out _))
-        {
-            pending.Complete(new Smb2Response(header, message.ToArray()));
+            Fail(new TimeoutException($"The server did not answer within {_requestTimeout.TotalSeconds:0.#} s."));
         }
     }
 
@@ -381,9 +398,13 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
     private void Fail(Exception reason)
     {
-        if (Interlocked.CompareExchange(ref _failure, reason, null) is not null)
+        // Under the send lock, so that no request is framed (and registered) after the pending ones are failed.
+        lock (_sendLock)
         {
-            return;
+            if (Interlocked.CompareExchange(ref _failure, reason, null) is not null)
+            {
+                return;
+            }
         }
 
         _closing.Cancel();
@@ -391,12 +412,14 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         _socket.Close();
         var failure = Failure();
         _credits.Fail(failure);
-        foreach (var pending in _pending.Values)
+        List<PendingCompound> waiting;
+        lock (_pending)
         {
-            pending.Fail(failure);
+            waiting = [.. _pending.Values.Select(p => p.Compound).Distinct()];
+            _pending.Clear();
         }
 
-        _pending.Clear();
+        waiting.ForEach(c => c.TryFail(failure));
     }
 
     private SmbConnectionException Failure()
@@ -421,42 +444,20 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Fail(new ObjectDisposedException(nameof(SmbConnection)));
-        try
+        await _readLoop.ConfigureAwait(false);
+
+        // The keys go only once no caller can be framing under the send lock (framing checks the failure first) and the
+        // reader loop has ended. _closing is not disposed: a request racing with this disposal must meet the connection's
+        // failure (and be retried on a fresh connection), not an ObjectDisposedException.
+        lock (_sendLock)
         {
-            await _readLoop.ConfigureAwait(false);
-        }
-        finally
-        {
-            _stream.Dispose();
             _cipher?.Dispose();
             _signer?.Dispose();
-
-            // _writeLock and _closing are not disposed: a request racing with this disposal must meet the connection's
-            // failure (and be retried on a fresh connection), not an ObjectDisposedException. Neither holds an OS handle
-            // here (no wait handle is ever asked for, no timer is set).
         }
+
+        _socket.Dispose();
     }
 
-    /// <summary>One request waiting for its final response.</summary>
-    private sealed class PendingResponse(ulong messageId, Smb2Command command, bool mustBeSigned, bool encrypted, long sentAt)
-    {
-        private readonly TaskCompletionSource<Smb2Response> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>When the request was sent or last acknowledged with STATUS_PENDING (a <see cref="TimeProvider"/> timestamp).</summary>
-        public long LastActivity = sentAt;
-
-        public ulong MessageId => messageId;
-
-        public Smb2Command Command => command;
-
-        public bool MustBeSigned => mustBeSigned;
-
-        public bool Encrypted => encrypted;
-
-        public Task<Smb2Response> Task => _completion.Task;
-
-        public void Complete(Smb2Response response) => _completion.TrySetResult(response);
-
-        public void Fail(Exception failure) => _completion.TrySetException(failure);
-    }
+    /// <summary>One message of a compound awaiting its final response.</summary>
+    private readonly record struct PendingMessage(PendingCompound Compound, int Index);
 }

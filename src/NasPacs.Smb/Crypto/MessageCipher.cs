@@ -59,15 +59,15 @@ internal sealed class MessageCipher : IDisposable
         Wire.Put16(header, 42, 0x0001);
         Wire.Put64(header, 44, sessionId);
         var tag = header.Slice(4, 16);
-        var aad = header[20..].ToArray();
+        var aad = header[20..];
         var cipherText = destination.Slice(TransformHeaderSize, plain.Length);
         if (IsGcm)
         {
-            _encryptGcm!.Encrypt(nonce.ToArray(), plain, cipherText, tag, aad);
+            _encryptGcm!.Encrypt(nonce, plain, cipherText, tag, aad);
         }
         else
         {
-            _encryptCcm!.Encrypt(nonce.ToArray(), plain, cipherText, tag, aad);
+            _encryptCcm!.Encrypt(nonce, plain, cipherText, tag, aad);
         }
     }
 

@@ -1,12 +1,15 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using NasPacs.Smb.Protocol;
+using Org.BouncyCastle.Crypto.Macs;
 
 namespace NasPacs.Smb.Crypto;
 
 /// <summary>Signs requests and verifies responses (MS-SMB2 §3.1.4.1): HMAC-SHA256, AES-CMAC or AES-GMAC.</summary>
 /// <remarks>
-/// Signing runs under the connection's write lock and verifying on its single reader loop, so each side keeps
-/// its own AES-GCM instance (the key schedule is built once, and no instance is shared between threads).
+/// Signing runs under the connection's send lock and verifying on its single reader loop, so each side keeps
+/// its own AES-GCM or AES-CMAC instance (the key schedule is built once per session, and no instance is shared
+/// between threads).
 /// </remarks>
 internal sealed class MessageSigner : IDisposable
 {
@@ -14,6 +17,8 @@ internal sealed class MessageSigner : IDisposable
     private readonly SmbSigningAlgorithm _algorithm;
     private readonly AesGcm? _signGmac;
     private readonly AesGcm? _verifyGmac;
+    private readonly CMac? _signCmac;
+    private readonly CMac? _verifyCmac;
 
     public MessageSigner(byte[] key, SmbSigningAlgorithm algorithm)
     {
@@ -23,6 +28,11 @@ internal sealed class MessageSigner : IDisposable
         {
             _signGmac = new AesGcm(key, 16);
             _verifyGmac = new AesGcm(key, 16);
+        }
+        else if (algorithm == SmbSigningAlgorithm.AesCmac)
+        {
+            _signCmac = Primitives.NewAesCmac(key);
+            _verifyCmac = Primitives.NewAesCmac(key);
         }
     }
 
@@ -50,7 +60,7 @@ internal sealed class MessageSigner : IDisposable
         var signature = message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize);
         signature.Clear();
         Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
-        Compute(message, mac, _signGmac);
+        Compute(message, mac, _signGmac, _signCmac);
         mac.CopyTo(signature);
     }
 
@@ -62,14 +72,23 @@ internal sealed class MessageSigner : IDisposable
             return false;
         }
 
-        var copy = message.ToArray();
-        copy.AsSpan(Smb2Header.SignatureOffset, Smb2Header.SignatureSize).Clear();
-        Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
-        Compute(copy, mac, _verifyGmac);
-        return CryptographicOperations.FixedTimeEquals(mac, message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize));
+        var rented = ArrayPool<byte>.Shared.Rent(message.Length);
+        try
+        {
+            var copy = rented.AsSpan(0, message.Length);
+            message.CopyTo(copy);
+            copy.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize).Clear();
+            Span<byte> mac = stackalloc byte[Smb2Header.SignatureSize];
+            Compute(copy, mac, _verifyGmac, _verifyCmac);
+            return CryptographicOperations.FixedTimeEquals(mac, message.Slice(Smb2Header.SignatureOffset, Smb2Header.SignatureSize));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
-    private void Compute(ReadOnlySpan<byte> message, Span<byte> mac, AesGcm? gmac)
+    private void Compute(ReadOnlySpan<byte> message, Span<byte> mac, AesGcm? gmac, CMac? cmac)
     {
         switch (_algorithm)
         {
@@ -79,7 +98,8 @@ internal sealed class MessageSigner : IDisposable
                 full[..16].CopyTo(mac);
                 break;
             case SmbSigningAlgorithm.AesCmac:
-                Primitives.AesCmac(_key, message, mac);
+                cmac!.BlockUpdate(message);
+                cmac.DoFinal(mac);
                 break;
             default:
                 // AES-GMAC: GCM with no plaintext, the message as associated data, a nonce from the message id and role (MS-SMB2 §3.1.4.1).

@@ -26,12 +26,11 @@ internal static class Primitives
         return result;
     }
 
-    /// <summary>AES-CMAC (RFC 4493) over <paramref name="data"/>, written to <paramref name="mac"/> (16 bytes).</summary>
-    public static void AesCmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
+    /// <summary>An AES-CMAC (RFC 4493) keyed once; <c>DoFinal</c> resets it for the next message. Not thread-safe.</summary>
+    public static CMac NewAesCmac(ReadOnlySpan<byte> key)
     {
         var cmac = new CMac(new AesEngine());
         cmac.Init(new KeyParameter(key));
-        cmac.BlockUpdate(data);
-        cmac.DoFinal(mac);
+        return cmac;
     }
 }

@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.Net.Sockets;
+using NasPacs.Smb.Crypto;
+using NasPacs.Smb.Protocol;
+
+namespace NasPacs.Smb.Connection;
+
+/// <summary>The reader loop: frames cut out of large socket reads, decrypted, verified and dispatched by message id.</summary>
+internal sealed partial class SmbConnection
+{
+    private const int ReceiveBufferSize = 128 << 10;
+
+    /// <summary>
+    /// Reads as much as the socket holds into one buffer and dispatches every complete frame in it, so many small
+    /// responses cost one receive call. A frame longer than the buffer gets a larger one for as long as it needs it.
+    /// </summary>
+    private async Task ReadLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        var start = 0;
+        var end = 0;
+        try
+        {
+            while (true)
+            {
+                var needed = 4;
+                while (end - start >= 4)
+                {
+                    var length = FrameLength(buffer.AsSpan(start, 4));
+                    needed = 4 + length;
+                    if (end - start < needed)
+                    {
+                        break;
+                    }
+
+                    ProcessFrame(buffer.AsSpan(start + 4, length));
+                    start += needed;
+                    needed = 4;
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+                else if (buffer.Length - start < needed || buffer.Length - end < 4096)
+                {
+                    // Move the partial frame to the front, into a larger buffer when it would not fit.
+                    var target = needed > buffer.Length ? ArrayPool<byte>.Shared.Rent(needed) : buffer;
+                    buffer.AsSpan(start, end - start).CopyTo(target);
+                    if (target != buffer)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = target;
+                    }
+
+                    end -= start;
+                    start = 0;
+                }
+
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException("The server closed the connection.");
+                }
+
+                end += read;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or SmbProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            Fail(ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The length after the 4-byte direct-TCP prefix (MS-SMB2 §2.1), checked before any buffer is sized by it.</summary>
+    private int FrameLength(ReadOnlySpan<byte> prefix)
+    {
+        var length = (prefix[1] << 16) | (prefix[2] << 8) | prefix[3];
+        if (prefix[0] != 0 || length < Smb2Header.Size || length > Volatile.Read(ref _frameLimit))
+        {
+            throw new SmbProtocolException($"The server sent a frame of {length} bytes (type {prefix[0]}), outside the allowed range.");
+        }
+
+        return length;
+    }
+
+    /// <summary>Copies (or decrypts) the frame once into an array its responses share, then dispatches each message.</summary>
+    private void ProcessFrame(ReadOnlySpan<byte> frame)
+    {
+        var protocol = Wire.U32(frame, 0, "ProtocolId");
+        if (protocol != MessageCipher.TransformProtocolId)
+        {
+            ProcessMessages(frame.ToArray(), encrypted: false);
+            return;
+        }
+
+        if (_cipher is null)
+        {
+            throw new SmbProtocolException("The server sent an encrypted message on a session without encryption keys.");
+        }
+
+        var plain = new byte[Math.Max(0, frame.Length - MessageCipher.TransformHeaderSize)];
+        _cipher.Decrypt(frame, SessionId, plain);
+        ProcessMessages(plain, encrypted: true);
+    }
+
+    private void ProcessMessages(byte[] frame, bool encrypted)
+    {
+        var at = 0;
+        while (true)
+        {
+            var rest = frame.AsSpan(at);
+            var header = Smb2Header.Read(rest);
+            var length = rest.Length;
+            if (header.NextCommand != 0)
+            {
+                if (header.NextCommand < Smb2Header.Size || header.NextCommand > (uint)rest.Length || header.NextCommand % 8 != 0)
+                {
+                    throw new SmbProtocolException($"A compounded response points to the next one at {header.NextCommand}, outside the frame.");
+                }
+
+                length = (int)header.NextCommand;
+            }
+
+            if (!header.IsResponse)
+            {
+                throw new SmbProtocolException("The server sent a request instead of a response.");
+            }
+
+            Dispatch(header, frame, at, length, encrypted);
+            if (header.NextCommand == 0)
+            {
+                return;
+            }
+
+            at += length;
+        }
+    }
+
+    private void Dispatch(Smb2Header header, byte[] frame, int offset, int length, bool encrypted)
+    {
+        _credits.Release(header.Credits);
+        PendingMessage pending;
+        lock (_pending)
+        {
+            if (!_pending.TryGetValue(header.MessageId, out pending))
+            {
+                return; // An oplock break (id 0xFFFF...) or a request already given up on.
+            }
+        }
+
+        var compound = pending.Compound;
+        var command = compound.Commands[pending.Index];
+        var message = frame.AsSpan(offset, length);
+        var interim = header.Status == NtStatus.Pending && header.IsAsync;
+        if (compound.Encrypted && !encrypted)
+        {
+            throw new SmbProtocolException("The server answered an encrypted request in clear text.");
+        }
+
+        // SESSION_SETUP is verified by the handshake, which alone knows the new key when the final response arrives.
+        if (!encrypted && command != Smb2Command.SessionSetup && !interim)
+        {
+            if (header.IsSigned && (_signer is null || !_signer.Verify(message)))
+            {
+                throw new SmbProtocolException($"The signature of a {header.Command} response is wrong.");
+            }
+
+            if (!header.IsSigned && compound.MustBeSigned)
+            {
+                throw new SmbProtocolException($"The server did not sign a {header.Command} response on a signed session.");
+            }
+        }
+
+        if (interim)
+        {
+            // STATUS_PENDING: the final response comes later with the same message id; its async id is what a CANCEL
+            // names (MS-SMB2 §3.2.5.1.5, §3.2.4.24).
+            compound.AsyncIds[pending.Index] = header.AsyncId;
+            Volatile.Write(ref compound.LastActivity, _time.GetTimestamp());
+            return;
+        }
+
+        if (header.Command != command)
+        {
+            throw new SmbProtocolException($"The server answered a {command} request with a {header.Command} response.");
+        }
+
+        bool removed;
+        lock (_pending)
+        {
+            removed = _pending.Remove(header.MessageId);
+        }
+
+        if (removed)
+        {
+            compound.Deliver(pending.Index, new Smb2Response(header, frame, offset, length));
+        }
+    }
+}
