@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace NasPacs.Dicom;
 
@@ -134,48 +135,63 @@ internal ref struct DicomElementReader(ReadOnlySpan<byte> buffer, int position, 
         var position = Position;
         var last = after;
         var skipped = 0;
-        var longestHeader = ExplicitVR ? 12 : 8; // one length check covers the whole header; a shorter tail is the caller's
-        while (buffer.Length - position >= longestHeader)
+        if (ExplicitVR)
         {
-            var bytes = buffer[position..];
-            var tag = ((uint)BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
-            if (tag <= last || tag >= below)
+            // One length check covers the longest header (12 bytes); a shorter tail is the caller's.
+            while (buffer.Length - position >= 12)
             {
-                break;
-            }
+                var bytes = buffer.Slice(position, 12);
+                var tag = LittleEndianTag(bytes);
+                if (tag <= last || tag >= below)
+                {
+                    break;
+                }
 
-            // Group FFFE (items, delimiters) is above any tag a caller passes as below, so only data elements get here.
-            long valueOffset = position + 8;
-            uint length;
-            if (!ExplicitVR)
-            {
-                length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-            }
-            else if (DicomVR.HasLongLength((ushort)((bytes[4] << 8) | bytes[5])))
-            {
-                valueOffset += 4;
-                length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
-            }
-            else
-            {
-                length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[6..]);
-            }
+                // Group FFFE (items, delimiters) is above any tag a caller passes as below, so only data elements get here.
+                long end = DicomVR.HasLongLength((ushort)((bytes[4] << 8) | bytes[5]))
+                    ? position + 12L + BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..])
+                    : position + 8L + BinaryPrimitives.ReadUInt16LittleEndian(bytes[6..]);
+                if (end > buffer.Length)
+                {
+                    // Also an undefined length (0xFFFFFFFF), which no buffer holds.
+                    break;
+                }
 
-            var end = valueOffset + length;
-            if (length == DicomElementHeader.UndefinedLength || end > buffer.Length)
-            {
-                break;
+                position = (int)end;
+                last = tag;
+                skipped++;
             }
+        }
+        else
+        {
+            while (buffer.Length - position >= 8)
+            {
+                var bytes = buffer.Slice(position, 8);
+                var tag = LittleEndianTag(bytes);
+                if (tag <= last || tag >= below)
+                {
+                    break;
+                }
 
-            position = (int)end;
-            last = tag;
-            skipped++;
+                var end = position + 8L + BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
+                if (end > buffer.Length)
+                {
+                    break;
+                }
+
+                position = (int)end;
+                last = tag;
+                skipped++;
+            }
         }
 
         Position = position;
         after = last;
         return skipped;
     }
+
+    /// <summary>A little endian tag as one number, group in the high half: one load and a rotation.</summary>
+    private static uint LittleEndianTag(ReadOnlySpan<byte> bytes) => BitOperations.RotateLeft(BinaryPrimitives.ReadUInt32LittleEndian(bytes), 16);
 
     /// <summary>The value of an element of defined length, when all of it is in the buffer.</summary>
     public readonly bool TryGetValue(DicomElementHeader header, out ReadOnlySpan<byte> value)

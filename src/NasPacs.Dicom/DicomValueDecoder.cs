@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NasPacs.Dicom;
@@ -13,27 +14,34 @@ internal static class DicomValueDecoder
 {
     private const byte Backslash = (byte)'\\';
 
+    /// <remarks>
+    /// Single values (no backslash, the usual case) are decoded here; several values go to the split methods, kept out of
+    /// line: their enumerators gave this method a 0.5 KB stack frame that every call zeroed, 40 % of its time.
+    /// </remarks>
     public static void Decode(ushort vr, ReadOnlySpan<byte> value, bool bigEndian, DicomCharacterSet charset, ref DicomElementCollection.Builder values)
     {
         switch (vr)
         {
             case DicomVR.PN:
-                foreach (var part in Split(TrimEnd(value)))
+                var name = TrimEnd(value);
+                if (name.Contains(Backslash))
                 {
-                    values.Add(DecodePersonName(value[part], charset));
+                    AddSplitPersonNames(name, charset, ref values);
+                }
+                else
+                {
+                    values.Add(DecodePersonName(name, charset));
                 }
 
                 break;
             case DicomVR.SH or DicomVR.LO or DicomVR.UC:
-                if (!value.Contains(Backslash))
+                if (value.Contains(Backslash))
+                {
+                    AddSplitTexts(value, charset, ref values);
+                }
+                else
                 {
                     values.Add(DecodeText(value, charset));
-                    break;
-                }
-
-                foreach (var part in Split(value))
-                {
-                    values.Add(DecodeText(value[part], charset));
                 }
 
                 break;
@@ -43,15 +51,13 @@ internal static class DicomValueDecoder
             case DicomVR.AE or DicomVR.IS or DicomVR.DS:
                 // pydicom strips each value on both sides: the standard calls these spaces insignificant.
                 var trimmed = vr == DicomVR.AE ? value : TrimEnd(value);
-                if (!trimmed.Contains(Backslash))
+                if (trimmed.Contains(Backslash))
+                {
+                    AddSplitStripped(trimmed, ref values);
+                }
+                else
                 {
                     values.Add(Encoding.Latin1.GetString(Strip(trimmed)));
-                    break;
-                }
-
-                foreach (var part in Split(trimmed))
-                {
-                    values.Add(Encoding.Latin1.GetString(Strip(trimmed[part])));
                 }
 
                 break;
@@ -68,19 +74,52 @@ internal static class DicomValueDecoder
             default:
                 // CS, DA, DT, TM, AS, UI and unknown VRs: one string, trailing padding removed, then split (MultiString).
                 var text = TrimEnd(value);
-                if (!text.Contains(Backslash))
+                if (text.Contains(Backslash))
                 {
-                    // The usual case, one value: no splitting needed.
-                    values.Add(Encoding.Latin1.GetString(text));
-                    break;
+                    AddSplitLatin1(text, ref values);
                 }
-
-                foreach (var part in Split(text))
+                else
                 {
-                    values.Add(Encoding.Latin1.GetString(text[part]));
+                    values.Add(Encoding.Latin1.GetString(text));
                 }
 
                 break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSplitPersonNames(ReadOnlySpan<byte> value, DicomCharacterSet charset, ref DicomElementCollection.Builder values)
+    {
+        foreach (var part in Split(value))
+        {
+            values.Add(DecodePersonName(value[part], charset));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSplitTexts(ReadOnlySpan<byte> value, DicomCharacterSet charset, ref DicomElementCollection.Builder values)
+    {
+        foreach (var part in Split(value))
+        {
+            values.Add(DecodeText(value[part], charset));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSplitStripped(ReadOnlySpan<byte> value, ref DicomElementCollection.Builder values)
+    {
+        foreach (var part in Split(value))
+        {
+            values.Add(Encoding.Latin1.GetString(Strip(value[part])));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSplitLatin1(ReadOnlySpan<byte> value, ref DicomElementCollection.Builder values)
+    {
+        foreach (var part in Split(value))
+        {
+            values.Add(Encoding.Latin1.GetString(value[part]));
         }
     }
 

@@ -3,13 +3,10 @@ using SharpFuzz;
 
 // The fuzz target: every input must give a classified header, never an exception (an exception is a crash to libFuzzer).
 // Small limits keep each run fast; the paths that grow the prefix are exercised through ReadAsync as well.
-var index = new DicomHeaderReader();
-var deep = new DicomHeaderReader(new DicomHeaderReaderOptions
-{
-    Tags = [.. DicomTags.IndexTags, DicomTags.PixelData],
-    InitialReadSize = 256,
-    MaxHeaderSize = 1024 * 1024,
-});
+// The readers are made on the first input, not here: instrumented code may run only after Fuzzer.LibFuzzer.Run has set up
+// the coverage map (before that, SharpFuzz's trace calls throw NullReferenceException).
+DicomHeaderReader? index = null;
+DicomHeaderReader? deep = null;
 
 if (args is ["--replay", var folder])
 {
@@ -30,6 +27,14 @@ return 0;
 
 void Target(ReadOnlySpan<byte> input)
 {
+    index ??= new DicomHeaderReader();
+    deep ??= new DicomHeaderReader(new DicomHeaderReaderOptions
+    {
+        Tags = [.. DicomTags.IndexTags, DicomTags.PixelData],
+        InitialReadSize = 256,
+        MaxHeaderSize = 1024 * 1024,
+    });
+
     var header = index.Read(input);
     if (header.Status != DicomHeaderStatus.Ok && header.Error is null)
     {
