@@ -2,16 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Sample;
+using NasPacs.Indexing;
 
 // naspacs-serverbench corpus <out> <patients> <studies/patient> <series/study> <instances/series>
 // naspacs-serverbench sse <base-url> <root> <dashboards>
+// naspacs-serverbench query <index.db> <rounds>
+//   Runs search.lua's searches in-process through IIndexQuery (no HTTP), <rounds> times each, one at a time, and prints
+//   p50/p90/max per search: what one client costs the database.
 //   Starts a run on <root> with <dashboards> clients reading /api/index/events, waits for the end, prints the run's
 //   duration and rate as the server measured them, and the events each dashboard received.
 return args switch
 {
     ["corpus", var output, var p, var s, var r, var i] => Corpus(output, Int(p), Int(s), Int(r), Int(i)),
     ["sse", var baseUrl, var root, var dashboards] => await SseAsync(new Uri(baseUrl), root, Int(dashboards)),
+    ["query", var database, var rounds] => await QueryAsync(database, Int(rounds)),
     _ => Usage(),
 };
 
@@ -19,7 +26,7 @@ static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: naspacs-serverbench corpus <out> <patients> <studies> <series> <instances> | sse <base-url> <root> <dashboards>");
+    Console.Error.WriteLine("usage: naspacs-serverbench corpus <out> <patients> <studies> <series> <instances> | sse <base-url> <root> <dashboards> | query <index.db> <rounds>");
     return 2;
 }
 
@@ -86,5 +93,48 @@ static async Task<int> SseAsync(Uri baseUrl, string root, int dashboards)
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"dashboards={dashboards} phase={status.GetProperty("phase").GetString()} files={processed:N0} seconds={seconds:F2} files_per_second={processed / seconds:N0} events_per_dashboard={(dashboards == 0 ? 0 : events.Average()):F1}"));
+    return 0;
+}
+
+static async Task<int> QueryAsync(string database, int rounds)
+{
+    // The searches of search.lua, as SearchApi turns them into SeriesSearch (page size 50 unless given).
+    (string Name, SeriesSearch Search)[] searches =
+    [
+        ("(all)", new SeriesSearch()),
+        ("q=synth", new SeriesSearch { Text = "synth" }),
+        ("q=P0042", new SeriesSearch { Text = "P0042" }),
+        ("q=NP-004217", new SeriesSearch { Text = "NP-004217" }),
+        ("q=brain&modality=MR", new SeriesSearch { Text = "brain", Modality = "MR" }),
+        ("q=chest axial", new SeriesSearch { Text = "chest axial" }),
+        ("modality=CT&sort=patient_name", new SeriesSearch { Modality = "CT", Sort = SeriesSort.PatientName, Descending = false }),
+        ("from=2025-01-01&to=2025-03-31", new SeriesSearch { From = new DateOnly(2025, 1, 1), To = new DateOnly(2025, 3, 31) }),
+        ("q=flair&from=2026-01-01", new SeriesSearch { Text = "flair", From = new DateOnly(2026, 1, 1) }),
+        ("sort=-file_count&page=3", new SeriesSearch { Sort = SeriesSort.FileCount, Page = new PageRequest(100, 50) }),
+        ("q=P00&page=2&pageSize=50", new SeriesSearch { Text = "P00", Page = new PageRequest(50, 50) }),
+        ("modality=MR&sort=-study_date&page=10", new SeriesSearch { Modality = "MR", Page = new PageRequest(450, 50) }),
+        ("q=synth&sort=relevance", new SeriesSearch { Text = "synth", Sort = SeriesSort.Relevance }),
+        ("q=synth&sort=patient_name", new SeriesSearch { Text = "synth", Sort = SeriesSort.PatientName, Descending = false }),
+    ];
+
+    await using var services = new ServiceCollection().AddNasIndexing(o => o.DatabasePath = database).BuildServiceProvider();
+    var query = services.GetRequiredService<IIndexQuery>();
+    Console.WriteLine($"{"search",-40} {"total",8} {"p50 ms",8} {"p90 ms",8} {"max ms",8}");
+    foreach (var (name, search) in searches)
+    {
+        var times = new double[rounds];
+        long total = 0;
+        for (var r = 0; r < rounds; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            total = (await query.SearchSeriesAsync(search)).Total;
+            times[r] = clock.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture, $"{name,-40} {total,8} {times[rounds / 2],8:F2} {times[rounds * 9 / 10],8:F2} {times[^1],8:F2}"));
+    }
+
     return 0;
 }

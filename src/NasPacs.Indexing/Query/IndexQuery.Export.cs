@@ -15,7 +15,8 @@ internal sealed partial class IndexQuery
     {
         ArgumentNullException.ThrowIfNull(destination);
         options ??= new ExportOptions();
-        using var connection = _database.Open();
+        using var lease = _pool.Rent();
+        var connection = lease.Connection;
         using var rootCommand = connection.CreateCommand();
         rootCommand.CommandText = "SELECT value FROM meta WHERE key = 'root'";
         var root = options.AbsolutePaths ? rootCommand.ExecuteScalar() as string : null;

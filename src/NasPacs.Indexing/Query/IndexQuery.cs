@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Indexing;
@@ -7,82 +5,30 @@ using NasPacs.Indexing.Storage;
 
 namespace NasPacs.Indexing.Query;
 
-/// <summary>Read-only queries over an index file. Each call opens its own connection (WAL: never blocked by a running writer).</summary>
-internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
+/// <summary>
+/// Read-only queries over an index file, on pooled query-only connections (WAL: never blocked by a running writer, and
+/// each query sees the newest commit).
+/// </summary>
+internal sealed partial class IndexQuery : IIndexQuery, IDisposable
 {
     private const string SeriesColumns =
         "s.series_key, s.patient_name, s.patient_id, s.patient_birth_date, s.patient_sex, s.study_instance_uid, s.study_date, s.study_time, " +
         "s.study_description, s.accession_number, s.study_id, s.institution_name, s.referring_physician_name, s.series_instance_uid, " +
         "s.series_number, s.series_date, s.series_description, s.modality, s.body_part_examined, s.file_count, s.total_bytes, s.first_seen, s.last_seen";
 
-    private readonly IndexDatabase _database = new(databasePath);
+    private readonly ReadConnectionPool _pool;
 
-    public Task<Page<SeriesSummary>> SearchSeriesAsync(SeriesSearch search, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(search);
-        var page = Checked(search.Page);
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        var where = new StringBuilder(" WHERE 1 = 1");
-        var from = " FROM series s";
-        var match = FullTextQuery(search.Text);
-        if (match is not null)
-        {
-            from += " JOIN series_fts ON series_fts.rowid = s.id";
-            where.Append(" AND series_fts MATCH $match");
-            command.Parameters.AddWithValue("$match", match);
-        }
+    public IndexQuery(string databasePath) => _pool = new ReadConnectionPool(new IndexDatabase(databasePath));
 
-        if (!string.IsNullOrWhiteSpace(search.Modality))
-        {
-            where.Append(" AND s.modality = $modality");
-            command.Parameters.AddWithValue("$modality", search.Modality.Trim().ToUpperInvariant());
-        }
+    /// <summary>The connections behind the queries (tests).</summary>
+    internal ReadConnectionPool Pool => _pool;
 
-        if (search.From is { } fromDate)
-        {
-            where.Append(" AND s.study_date >= $from");
-            command.Parameters.AddWithValue("$from", fromDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        }
-
-        if (search.To is { } toDate)
-        {
-            where.Append(" AND s.study_date <= $to");
-            command.Parameters.AddWithValue("$to", toDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        }
-
-        command.CommandText = "SELECT COUNT(*)" + from + where;
-        var total = (long)command.ExecuteScalar()!;
-        var direction = search.Descending ? "DESC" : "ASC";
-        var order = search.Sort switch
-        {
-            SeriesSort.PatientName => $"s.patient_name {direction}",
-            SeriesSort.Modality => $"s.modality {direction}",
-            SeriesSort.FileCount => $"s.file_count {direction}",
-            SeriesSort.LastSeen => $"s.last_seen {direction}",
-            SeriesSort.Relevance when match is not null => "series_fts.rank",
-            _ => $"s.study_date {direction}, s.study_time {direction}, CAST(s.series_number AS INTEGER) {direction}",
-        };
-        command.CommandText = $"SELECT {SeriesColumns}{from}{where} ORDER BY {order}, s.id LIMIT $limit OFFSET $offset";
-        command.Parameters.AddWithValue("$limit", page.Limit);
-        command.Parameters.AddWithValue("$offset", page.Offset);
-        var items = new List<SeriesSummary>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                items.Add(ReadSeries(reader));
-            }
-        }
-
-        return Task.FromResult(new Page<SeriesSummary>(items, total, page.Offset, page.Limit));
-    }
+    public void Dispose() => _pool.Dispose();
 
     public Task<SeriesSummary?> GetSeriesAsync(string seriesKey, CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var lease = _pool.Rent();
+        using var command = lease.Connection.CreateCommand();
         command.CommandText = $"SELECT {SeriesColumns} FROM series s WHERE s.series_key = $key";
         command.Parameters.AddWithValue("$key", seriesKey);
         using var reader = command.ExecuteReader();
@@ -92,8 +38,8 @@ internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
     public Task<Page<IndexedFile>> GetSeriesFilesAsync(string seriesKey, PageRequest page, CancellationToken cancellationToken = default)
     {
         page = Checked(page);
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var lease = _pool.Rent();
+        using var command = lease.Connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM files f JOIN series s ON s.id = f.series_id WHERE s.series_key = $key";
         command.Parameters.AddWithValue("$key", seriesKey);
         var total = (long)command.ExecuteScalar()!;
@@ -128,8 +74,8 @@ internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
     {
         ArgumentNullException.ThrowIfNull(search);
         var page = Checked(search.Page);
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var lease = _pool.Rent();
+        using var command = lease.Connection.CreateCommand();
         var where = " WHERE ($category IS NULL OR category = $category) AND ($run IS NULL OR run_id = $run)";
         command.Parameters.AddWithValue("$category", (object?)search.Category?.ToString() ?? DBNull.Value);
         command.Parameters.AddWithValue("$run", (object?)search.RunId ?? DBNull.Value);
@@ -164,8 +110,8 @@ internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
     public Task<Page<IndexRunInfo>> GetRunsAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
         page = Checked(page);
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var lease = _pool.Rent();
+        using var command = lease.Connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM runs";
         var total = (long)command.ExecuteScalar()!;
         command.CommandText =
@@ -201,8 +147,8 @@ internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
 
     public Task<IndexTotals> GetTotalsAsync(CancellationToken cancellationToken = default)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
+        using var lease = _pool.Rent();
+        using var command = lease.Connection.CreateCommand();
         command.CommandText =
             "SELECT (SELECT COUNT(*) FROM series), (SELECT COALESCE(SUM(file_count), 0) FROM series), (SELECT COALESCE(SUM(total_bytes), 0) FROM series), " +
             "(SELECT COUNT(*) FROM files WHERE series_id IS NULL), (SELECT value FROM meta WHERE key = 'root')";
@@ -211,39 +157,8 @@ internal sealed partial class IndexQuery(string databasePath) : IIndexQuery
         return Task.FromResult(new IndexTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), Text(reader, 4)));
     }
 
-    /// <summary>
-    /// Turns what a person typed into an FTS5 query: each word becomes a quoted prefix term, so punctuation and FTS5
-    /// operators in the input are only text (a name like <c>O'BRIEN^ANN</c> or an ID like <c>AB-12</c> cannot break the query).
-    /// </summary>
-    internal static string? FullTextQuery(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var terms = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(c);
-            }
-            else if (word.Length > 0)
-            {
-                terms.Add($"\"{word}\"*");
-                word.Clear();
-            }
-        }
-
-        if (word.Length > 0)
-        {
-            terms.Add($"\"{word}\"*");
-        }
-
-        return terms.Count == 0 ? null : string.Join(' ', terms);
-    }
+    /// <summary>The FTS5 query for what a person typed, with every last token a prefix (see <see cref="SearchText"/>).</summary>
+    internal static string? FullTextQuery(string? text) => SearchText.Build(text);
 
     private static PageRequest Checked(PageRequest? page)
     {

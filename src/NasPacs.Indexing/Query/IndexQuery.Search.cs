@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using NasPacs.Abstractions.Indexing;
+
+namespace NasPacs.Indexing.Query;
+
+internal sealed partial class IndexQuery
+{
+    /// <summary>With more matches than this, relevance ranks only this many of them: the most recently indexed.</summary>
+    internal const int RelevanceWindow = 2_000;
+
+    /// <summary>A broad text match is paged by walking the sort's index only this deep; deeper pages sort every match.</summary>
+    internal const int MaxWalkedRows = 2_000;
+
+    /// <summary>
+    /// Counts at most <see cref="SearchLimits.CountLimit"/> + 1 matches (a larger result reports that many) and reads one
+    /// page, all from one snapshot. A page of a broad text match walks the sort's index and probes the full-text index
+    /// row by row, stopping after the page, instead of sorting every match.
+    /// </summary>
+    public Task<Page<SeriesSummary>> SearchSeriesAsync(SeriesSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var page = Checked(search.Page);
+        using var lease = _pool.Rent();
+        var connection = lease.Connection;
+
+        // The terms, the count and the page read one snapshot: a commit in between cannot make them disagree.
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = snapshot;
+        var match = SearchText.Build(search.Text, prefix => Terms(snapshot, prefix));
+        var filter = new StringBuilder();
+        if (match is not null)
+        {
+            filter.Append(" AND series_fts MATCH $match");
+            command.Parameters.AddWithValue("$match", match);
+        }
+
+        if (!string.IsNullOrWhiteSpace(search.Modality))
+        {
+            filter.Append(" AND s.modality = $modality");
+            command.Parameters.AddWithValue("$modality", search.Modality.Trim().ToUpperInvariant());
+        }
+
+        if (search.From is { } fromDate)
+        {
+            filter.Append(" AND s.study_date >= $from");
+            command.Parameters.AddWithValue("$from", fromDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        }
+
+        if (search.To is { } toDate)
+        {
+            filter.Append(" AND s.study_date <= $to");
+            command.Parameters.AddWithValue("$to", toDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        }
+
+        var where = filter.Length == 0 ? "" : " WHERE" + filter.ToString(4, filter.Length - 4);
+        var onlyText = match is not null && search.Modality is null && search.From is null && search.To is null;
+        var matches = onlyText ? "series_fts WHERE series_fts MATCH $match"
+            : match is null ? "series s" + where
+            : "series_fts CROSS JOIN series s ON s.id = series_fts.rowid" + where;
+        command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {matches} LIMIT {SearchLimits.CountLimit + 1})";
+        var total = (long)command.ExecuteScalar()!;
+
+        command.CommandText = PageSql(search, page, match is not null, where, total);
+        command.Parameters.AddWithValue("$limit", page.Limit);
+        command.Parameters.AddWithValue("$offset", page.Offset);
+        var items = new List<SeriesSummary>(Math.Min(page.Limit, (int)Math.Min(total, int.MaxValue)));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                items.Add(ReadSeries(reader));
+            }
+        }
+
+        return Task.FromResult(new Page<SeriesSummary>(items, total, page.Offset, page.Limit));
+    }
+
+    private static string PageSql(SeriesSearch search, PageRequest page, bool text, string where, long total)
+    {
+        var direction = search.Descending ? "DESC" : "ASC";
+        var limit = " LIMIT $limit OFFSET $offset";
+        if (!text)
+        {
+            // The indexes of schema V002 serve each order, with or without a modality filter.
+            return $"SELECT {SeriesColumns} FROM series s{where} ORDER BY {Order(search.Sort, direction)}{limit}";
+        }
+
+        if (search.Sort == SeriesSort.Relevance)
+        {
+            // bm25 costs a little per row; over more than the window it ranks the newest matches only.
+            return total <= RelevanceWindow
+                ? $"SELECT {SeriesColumns} FROM series_fts CROSS JOIN series s ON s.id = series_fts.rowid{where} ORDER BY series_fts.rank, s.id{limit}"
+                : $"SELECT {SeriesColumns} FROM (SELECT series_fts.rowid AS id, series_fts.rank AS rank FROM series_fts CROSS JOIN series s ON s.id = series_fts.rowid{where} " +
+                  $"ORDER BY series_fts.rowid DESC LIMIT {RelevanceWindow}) m CROSS JOIN series s ON s.id = m.id ORDER BY m.rank, s.id{limit}";
+        }
+
+        var index = WalkIndex(search);
+        if (total > SearchLimits.CountLimit && index is not null && (long)page.Offset + page.Limit <= MaxWalkedRows)
+        {
+            // At least one row in ten matches, so the page is found within ten times its depth.
+            return $"SELECT {SeriesColumns} FROM series s INDEXED BY {index} CROSS JOIN series_fts ON series_fts.rowid = s.id{where} " +
+                   $"ORDER BY {Order(search.Sort, direction)}{limit}";
+        }
+
+        return $"SELECT {SeriesColumns} FROM series_fts CROSS JOIN series s ON s.id = series_fts.rowid{where} ORDER BY {Order(search.Sort, direction)}{limit}";
+    }
+
+    /// <summary>Every order ends with the row id in the same direction, so that an index (which ends with it) serves it.</summary>
+    private static string Order(SeriesSort sort, string direction) => sort switch
+    {
+        SeriesSort.PatientName => $"s.patient_name {direction}, s.id {direction}",
+        SeriesSort.Modality => $"s.modality {direction}, s.id {direction}",
+        SeriesSort.FileCount => $"s.file_count {direction}, s.id {direction}",
+        SeriesSort.LastSeen => $"s.last_seen {direction}, s.id {direction}",
+        _ => $"s.study_date {direction}, s.study_time {direction}, CAST(s.series_number AS INTEGER) {direction}, s.id {direction}",
+    };
+
+    /// <summary>The index whose order is the search's and which filters as the search does, or <see langword="null"/>.</summary>
+    private static string? WalkIndex(SeriesSearch search)
+    {
+        var modality = !string.IsNullOrWhiteSpace(search.Modality);
+        if (search.Sort != SeriesSort.StudyDate && (search.From is not null || search.To is not null))
+        {
+            return null;
+        }
+
+        return search.Sort switch
+        {
+            SeriesSort.PatientName => modality ? "series_by_modality_patient_name" : "series_by_patient_name",
+            SeriesSort.Modality => "series_by_modality_only",
+            SeriesSort.FileCount => "series_by_file_count",
+            SeriesSort.LastSeen => "series_by_last_seen",
+            _ => modality ? "series_by_modality_study_order" : "series_by_study_order",
+        };
+    }
+
+    /// <summary>
+    /// The index's terms that start with <paramref name="prefix"/>, at most <see cref="SearchText.MaxExpandedTerms"/> + 1:
+    /// each is the first occurrence after the previous term, a seek rather than a scan.
+    /// </summary>
+    private static List<string> Terms(SqliteTransaction snapshot, string prefix)
+    {
+        var terms = new List<string>();
+        using var command = snapshot.Connection!.CreateCommand();
+        command.Transaction = snapshot;
+        command.CommandText = "SELECT term FROM series_fts_terms WHERE term >= $after AND term < $upper LIMIT 1";
+        var after = command.Parameters.AddWithValue("$after", prefix);
+        command.Parameters.AddWithValue("$upper", SearchText.UpperBound(prefix));
+        while (terms.Count <= SearchText.MaxExpandedTerms && command.ExecuteScalar() is string term)
+        {
+            terms.Add(term);
+            if (terms.Count == 1)
+            {
+                command.CommandText = "SELECT term FROM series_fts_terms WHERE term > $after AND term < $upper LIMIT 1";
+            }
+
+            after.Value = term;
+        }
+
+        return terms;
+    }
+}

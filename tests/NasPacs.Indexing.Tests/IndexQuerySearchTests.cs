@@ -1,0 +1,312 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using NasPacs.Abstractions.Indexing;
+using NasPacs.Indexing.Query;
+using NasPacs.Indexing.Storage;
+using NasPacs.Testing;
+
+namespace NasPacs.Indexing.Tests;
+
+/// <summary>
+/// The search over a real index file holding more series than the count limit (written straight into the migrated
+/// schema, whose triggers fill the full-text index), checked against the same rows ordered and filtered in C#.
+/// </summary>
+public sealed class IndexQuerySearchTests : IDisposable
+{
+    private const int Broad = SearchLimits.CountLimit + 200;
+
+    private readonly TempFolder _folder = new("naspacs-query");
+    private readonly string _path;
+    private readonly IndexQuery _query;
+
+    public IndexQuerySearchTests()
+    {
+        _path = _folder.Combine("index.db");
+        _query = new IndexQuery(_path);
+    }
+
+    public void Dispose()
+    {
+        _query.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_MoreMatchesThanTheLimit_ReportsLimitPlusOne()
+    {
+        var rows = Seed(Broad);
+
+        var all = await _query.SearchSeriesAsync(new SeriesSearch());
+        var text = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth" });
+        var ct = await _query.SearchSeriesAsync(new SeriesSearch { Modality = "CT", Text = "synth" });
+        var rare = await _query.SearchSeriesAsync(new SeriesSearch { Modality = "NM" });
+
+        Assert.Equal(SearchLimits.CountLimit + 1, all.Total);
+        Assert.True(SearchLimits.IsCapped(all.Total));
+        Assert.Equal(SearchLimits.CountLimit + 1, text.Total);
+        Assert.Equal(rows.Count(r => Matches(r, "synth", "CT", null, null)), ct.Total);
+        Assert.Equal(rows.Count(r => r.Modality == "NM"), rare.Total);
+        Assert.False(SearchLimits.IsCapped(rare.Total));
+        Assert.Equal(50, all.Items.Count);
+    }
+
+    [Theory]
+    [InlineData("NP-004217", new[] { "NP-004217" })]
+    [InlineData("np 004217", new[] { "NP-004217", "XP-000001" })]
+    [InlineData("NP-00421", new[] { "NP-004217", "NP-004218" })]
+    [InlineData("o'brien", new[] { "NP-104217" })]
+    [InlineData("O'BRIEN^ANN", new[] { "NP-104217" })]
+    [InlineData("brien-ann", new[] { "NP-104217" })]
+    [InlineData("ann-brien", new string[0])]
+    public async Task SearchSeriesAsync_WordWithPunctuation_MatchesItsTokensAsAPhrase(string text, string[] expected)
+    {
+        using (var connection = Writer())
+        {
+            Insert(connection, new Row(1, "DOE^JOHN", "NP-004217", "CT", "20240101", "1"));
+            Insert(connection, new Row(2, "DOE^JANE", "NP-004218", "CT", "20240102", "1"));
+            Insert(connection, new Row(3, "O'BRIEN^ANN", "NP-104217", "MR", "20240103", "1"));
+            Insert(connection, new Row(4, "004217^NP", "XP-000001", "MR", "20240104", "1"));
+        }
+
+        var found = await _query.SearchSeriesAsync(new SeriesSearch { Text = text });
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), found.Items.Select(s => s.PatientId!).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Length, found.Total);
+    }
+
+    public static TheoryData<SeriesSort, bool, string?, string?, bool, int> Orders()
+    {
+        var data = new TheoryData<SeriesSort, bool, string?, string?, bool, int>();
+        foreach (var sort in new[] { SeriesSort.StudyDate, SeriesSort.PatientName, SeriesSort.Modality, SeriesSort.FileCount, SeriesSort.LastSeen })
+        {
+            foreach (var descending in new[] { true, false })
+            {
+                data.Add(sort, descending, null, null, false, 0);
+                data.Add(sort, descending, "synth", null, false, 0);    // broad text: walks the sort's index
+                data.Add(sort, descending, "synth", "CT", false, 100);
+                data.Add(sort, descending, "p0001", null, false, 0);    // narrow text: sorts the matches
+                data.Add(sort, descending, null, "MR", true, 50);
+                data.Add(sort, descending, "synth", null, true, 0);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task SearchSeriesAsync_SortWithFilters_EqualsTheRowsOrderedInMemory(
+        SeriesSort sort, bool descending, string? text, string? modality, bool dated, int offset)
+    {
+        var rows = Seed(Broad);
+        var from = dated ? new DateOnly(2024, 3, 1) : (DateOnly?)null;
+        var to = dated ? new DateOnly(2024, 6, 30) : (DateOnly?)null;
+        var search = new SeriesSearch { Sort = sort, Descending = descending, Text = text, Modality = modality, From = from, To = to, Page = new PageRequest(offset, 50) };
+
+        var page = await _query.SearchSeriesAsync(search);
+
+        var expected = Ordered(rows.Where(r => Matches(r, text, modality, from, to)), sort, descending).ToList();
+        Assert.Equal(Math.Min(expected.Count, SearchLimits.CountLimit + 1), page.Total);
+        Assert.Equal(expected.Skip(offset).Take(50).Select(r => r.Key), page.Items.Select(s => s.SeriesKey));
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_Relevance_ReturnsOnlyMatchesBestFirst()
+    {
+        using (var connection = Writer())
+        {
+            Insert(connection, new Row(1, "FLAIR^ONE", "NP-1", "MR", "20240101", "1", "FLAIR FLAIR FLAIR"));
+            Insert(connection, new Row(2, "DOE^TWO", "NP-2", "MR", "20240101", "1", "T1 SAG"));
+            Insert(connection, new Row(3, "DOE^THREE", "NP-3", "MR", "20240101", "1", "T2 FLAIR AXIAL WITH MANY MORE WORDS"));
+        }
+
+        var page = await _query.SearchSeriesAsync(new SeriesSearch { Text = "flair", Sort = SeriesSort.Relevance });
+
+        Assert.Equal(["NP-1", "NP-3"], page.Items.Select(s => s.PatientId));
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_PooledConnection_SeesCommitsMadeAfterItOpened()
+    {
+        using (var connection = Writer())
+        {
+            Insert(connection, new Row(1, "DOE^JOHN", "NP-1", "CT", "20240101", "1"));
+        }
+
+        Assert.Equal(1, (await _query.SearchSeriesAsync(new SeriesSearch { Text = "doe" })).Total);
+        using (var connection = Writer())
+        {
+            Insert(connection, new Row(2, "DOE^JANE", "NP-2", "CT", "20240102", "1"));
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE series SET patient_name = 'ROE^JOHN' WHERE series_key = 'k1'";
+            update.ExecuteNonQuery();
+        }
+
+        var after = await _query.SearchSeriesAsync(new SeriesSearch { Text = "doe" });
+
+        Assert.Equal("k2", Assert.Single(after.Items).SeriesKey);
+        Assert.Equal("ROE^JOHN", (await _query.GetSeriesAsync("k1"))!.PatientName);
+        Assert.Equal(1, _query.Pool.Opened);
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_ConcurrentSearches_EachGetsItsOwnConnection()
+    {
+        Seed(500);
+
+        var totals = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", Modality = i % 2 == 0 ? "CT" : null }))));
+
+        Assert.All(totals, t => Assert.Equal(50, t.Items.Count));
+        Assert.InRange(_query.Pool.Opened, 1, 16);
+        await Assert.ThrowsAsync<SqliteException>(async () =>
+        {
+            using var lease = _query.Pool.Rent();
+            using var write = lease.Connection.CreateCommand();
+            write.CommandText = "DELETE FROM series";
+            await write.ExecuteNonQueryAsync();
+        });
+    }
+
+    [Fact]
+    public async Task Dispose_ThenSearch_ThrowsObjectDisposed()
+    {
+        Seed(3);
+        await _query.SearchSeriesAsync(new SeriesSearch());
+
+        _query.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => _query.SearchSeriesAsync(new SeriesSearch()));
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_IndexWrittenBySchemaVersion1_FindsItsSeriesAfterMigration()
+    {
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var stream = typeof(IndexQuery).Assembly.GetManifestResourceStream("NasPacs.Indexing.Schema.V001__initial.sql")!;
+            using var reader = new StreamReader(stream);
+            using var command = connection.CreateCommand();
+            command.CommandText = reader.ReadToEnd() + "PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+            Insert(connection, new Row(1, "DOE^JOHN", "NP-004217", "CT", "20240101", "1"));
+        }
+
+        var found = await _query.SearchSeriesAsync(new SeriesSearch { Text = "np-004217" });
+        var prefix = await _query.SearchSeriesAsync(new SeriesSearch { Text = "j" });
+
+        Assert.Equal("k1", Assert.Single(found.Items).SeriesKey);
+        Assert.Equal("k1", Assert.Single(prefix.Items).SeriesKey);
+        Assert.Equal(SchemaMigrator.LatestVersion, SqliteProbe.Scalar(_path, "PRAGMA user_version"));
+    }
+
+    [Theory]
+    [InlineData("doe", "\"doe\"*")]
+    [InlineData("DOE^JOHN", "\"doe john\"*")]
+    [InlineData("NP-004217", "\"np 004217\"*")]
+    [InlineData("o'brien AND \"x", "\"o brien\"* AND \"and\"* AND \"x\"*")]
+    [InlineData("Müller", "\"müller\"*")]
+    [InlineData(" ^^ ", null)]
+    [InlineData("", null)]
+    public void Build_UserText_BecomesQuotedPhrasesWithAPrefix(string text, string? expected)
+        => Assert.Equal(expected, SearchText.Build(text));
+
+    [Fact]
+    public void Build_LongPrefixWithFewTerms_ListsTheTerms()
+    {
+        var asked = new List<string>();
+        IReadOnlyList<string> Expand(string prefix)
+        {
+            asked.Add(prefix);
+            return prefix == "synth" ? ["synth", "synthetic"] : [.. Enumerable.Range(0, SearchText.MaxExpandedTerms + 1).Select(i => $"{prefix}{i}")];
+        }
+
+        Assert.Equal("(\"synth\" OR \"synthetic\") AND \"np 00421\"*", SearchText.Build("synth NP-00421", Expand));
+        Assert.Equal("\"abc\"* AND \"ab\"*", SearchText.Build("abc ab", Expand));
+        Assert.Equal(["synth", "00421"], asked);
+    }
+
+    private sealed record Row(long Id, string? Name, string PatientId, string Modality, string StudyDate, string SeriesNumber, string Description = "AXIAL")
+    {
+        public string Key => "k" + Id.ToString(CultureInfo.InvariantCulture);
+
+        public string StudyTime => (Id % 3 == 0 ? "093000" : "101500");
+
+        public long FileCount => Id % 7;
+
+        public long LastSeen => 1_700_000_000_000 + (Id % 11);
+    }
+
+    private SqliteConnection Writer()
+    {
+        // The writer's path: creates and migrates the file, WAL, like the indexer.
+        return new IndexDatabase(_path).Open();
+    }
+
+    /// <summary>Many ties in every sort column, so that the row id decides; a few names are NULL.</summary>
+    private List<Row> Seed(int count)
+    {
+        var rows = Enumerable.Range(1, count).Select(i => new Row(
+            i,
+            i % 97 == 0 ? null : $"SYNTH^P{i % 1500:000000}",
+            $"NP-{i:000000}",
+            i % 10 == 0 ? "NM" : i % 2 == 0 ? "CT" : "MR",
+            new DateOnly(2024, 1, 1).AddDays(i % 200).ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+            (i % 12).ToString(CultureInfo.InvariantCulture))).ToList();
+        using var connection = Writer();
+        using var transaction = connection.BeginTransaction();
+        foreach (var row in rows)
+        {
+            Insert(connection, row, transaction);
+        }
+
+        transaction.Commit();
+        return rows;
+    }
+
+    private static void Insert(SqliteConnection connection, Row row, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            "INSERT INTO series (id, series_key, patient_name, patient_id, modality, study_date, study_time, series_number, series_description, file_count, total_bytes, first_seen, last_seen) " +
+            "VALUES ($id, $key, $name, $pid, $modality, $date, $time, $number, $description, $files, 0, $seen, $seen)";
+        command.Parameters.AddWithValue("$id", row.Id);
+        command.Parameters.AddWithValue("$key", row.Key);
+        command.Parameters.AddWithValue("$name", (object?)row.Name ?? DBNull.Value);
+        command.Parameters.AddWithValue("$pid", row.PatientId);
+        command.Parameters.AddWithValue("$modality", row.Modality);
+        command.Parameters.AddWithValue("$date", row.StudyDate);
+        command.Parameters.AddWithValue("$time", row.StudyTime);
+        command.Parameters.AddWithValue("$number", row.SeriesNumber);
+        command.Parameters.AddWithValue("$description", row.Description);
+        command.Parameters.AddWithValue("$files", row.FileCount);
+        command.Parameters.AddWithValue("$seen", row.LastSeen);
+        command.ExecuteNonQuery();
+    }
+
+    private static bool Matches(Row row, string? text, string? modality, DateOnly? from, DateOnly? to)
+    {
+        var words = (row.Name ?? "").Split('^').Concat(row.PatientId.Split('-')).Concat(row.Description.Split(' '));
+        return (text is null || words.Any(w => w.StartsWith(text, StringComparison.OrdinalIgnoreCase)))
+            && (modality is null || row.Modality == modality)
+            && (from is null || string.CompareOrdinal(row.StudyDate, from.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture)) >= 0)
+            && (to is null || string.CompareOrdinal(row.StudyDate, to.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture)) <= 0);
+    }
+
+    /// <summary>SQLite's order: NULL first, text by bytes (ordinal for these ASCII values), then the row id.</summary>
+    private static IEnumerable<Row> Ordered(IEnumerable<Row> rows, SeriesSort sort, bool descending)
+    {
+        var text = Comparer<string?>.Create(string.CompareOrdinal);
+        IOrderedEnumerable<Row> ordered = sort switch
+        {
+            SeriesSort.PatientName => rows.OrderBy(r => r.Name, text),
+            SeriesSort.Modality => rows.OrderBy(r => r.Modality, text),
+            SeriesSort.FileCount => rows.OrderBy(r => r.FileCount),
+            SeriesSort.LastSeen => rows.OrderBy(r => r.LastSeen),
+            _ => rows.OrderBy(r => r.StudyDate, text).ThenBy(r => r.StudyTime, text).ThenBy(r => int.Parse(r.SeriesNumber, CultureInfo.InvariantCulture)),
+        };
+        var result = ordered.ThenBy(r => r.Id);
+        return descending ? result.Reverse() : result;
+    }
+}
