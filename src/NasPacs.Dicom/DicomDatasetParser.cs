@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NasPacs.Dicom;
@@ -198,6 +199,7 @@ internal ref struct DicomDatasetParser
         return ReadStep.Ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Collect(in DicomElementHeader header, scoped ReadOnlySpan<byte> value, bool requested)
     {
         var tag = header.Tag;

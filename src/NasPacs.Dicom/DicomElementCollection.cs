@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace NasPacs.Dicom;
 
@@ -93,6 +94,7 @@ internal sealed class DicomElementCollection : IReadOnlyDictionary<DicomTag, IRe
         public readonly bool IsFull => _count == _tags.Length;
 
         /// <summary>Starts an element; returns <see langword="false"/> for a tag already collected (first one wins).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Begin(DicomTag tag)
         {
             // Elements come in ascending order, so only a tag not above the last one can be a repeat.
@@ -106,17 +108,19 @@ internal sealed class DicomElementCollection : IReadOnlyDictionary<DicomTag, IRe
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(string value)
         {
             if (_valueCount == _values.Length)
             {
-                Array.Resize(ref _values, Math.Max(4, _values.Length * 2));
+                Grow();
             }
 
             _values[_valueCount++] = value;
         }
 
         /// <summary>Ends the element begun last. A single empty value means "present, no value", as pydicom's '' or None.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void End()
         {
             if (_valueCount - _starts[_count] == 1 && _values[_valueCount - 1].Length == 0)
@@ -127,6 +131,9 @@ internal sealed class DicomElementCollection : IReadOnlyDictionary<DicomTag, IRe
             _count++;
             _starts[_count] = _valueCount;
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Grow() => Array.Resize(ref _values, Math.Max(4, _values.Length * 2));
 
         /// <summary>The values of an element already ended, or <see langword="null"/>.</summary>
         public readonly ReadOnlySpan<string> Get(DicomTag tag)

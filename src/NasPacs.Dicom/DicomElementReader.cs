@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NasPacs.Dicom;
 
@@ -75,6 +76,7 @@ internal ref struct DicomElementReader(ReadOnlySpan<byte> buffer, int position, 
     /// <summary>
     /// Reads an element header and moves to its value. Items and delimiters (group FFFE) have no VR in any syntax (§7.5).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadStep ReadHeader(out DicomElementHeader header)
     {
         // One slice, one bounds check: this runs for every element before the last requested tag.

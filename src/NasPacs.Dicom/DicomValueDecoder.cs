@@ -192,7 +192,17 @@ internal static class DicomValueDecoder
     private static ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> value) => value.Trim(Whitespace);
 
     /// <summary>Removes trailing spaces and NULs, DICOM's padding to an even length (PS3.5 §6.2, §6.4).</summary>
-    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> value) => value.TrimEnd(" \0"u8);
+    /// <remarks>A plain loop: values are short and padded by one byte at most, too little for the vectorised TrimEnd to pay.</remarks>
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> value)
+    {
+        var length = value.Length;
+        while (length > 0 && value[length - 1] is (byte)' ' or 0)
+        {
+            length--;
+        }
+
+        return value[..length];
+    }
 
     private static MemoryExtensions.SpanSplitEnumerator<byte> Split(ReadOnlySpan<byte> value) => value.Split(Backslash);
 }
