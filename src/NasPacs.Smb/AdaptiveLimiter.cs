@@ -2,12 +2,18 @@ namespace NasPacs.Smb;
 
 /// <summary>
 /// How many operations may be in flight, adapted to the measured latency within [min, max] (a gradient limiter, as
-/// TCP Vegas reasons). Latency is averaged over windows of 32 operations; the baseline is the lowest window average
-/// seen by this source. While a window stays within twice the baseline, the link, not the server, is the
-/// bottleneck and the limit grows by a fifth of √limit per window; beyond that the server is queueing and the limit
-/// shrinks in proportion. Jitter within that tolerance does not shrink the limit. Thread-safe; waiters are served in
-/// arrival order.
+/// TCP Vegas reasons). Latency is summarised by the median of windows of 32 round trips; the baseline is the lowest
+/// window median seen by this source. While a window stays within twice the baseline, the link, not the server, is
+/// the bottleneck and the limit grows by a fifth of √limit per window; beyond that the server is queueing and the
+/// limit shrinks in proportion. Jitter within that tolerance does not shrink the limit. Thread-safe; waiters are
+/// served in arrival order.
 /// </summary>
+/// <remarks>
+/// The median, not the mean: on a busy client a few round trips in every window are held up by the scheduler or a
+/// garbage collection for tens of milliseconds. Their mean read as queueing and kept the limit at its floor
+/// (issue #7: it never rose); the median ignores them while still rising with real queueing, which delays most
+/// requests of a window.
+/// </remarks>
 internal sealed class AdaptiveLimiter
 {
     /// <summary>Samples per adjustment: small enough to ramp from 16 to 256 in about 4,000 operations at steady latency.</summary>
@@ -23,7 +29,7 @@ internal sealed class AdaptiveLimiter
     private double _limit;
     private int _inUse;
     private double _baseline = double.MaxValue;
-    private double _windowSum;
+    private readonly double[] _window = new double[WindowSize];
     private int _windowCount;
 
     public AdaptiveLimiter(int min, int max)
@@ -99,21 +105,20 @@ internal sealed class AdaptiveLimiter
 
     private void Sample(double milliseconds)
     {
-        _windowSum += milliseconds;
-        _windowCount++;
+        _window[_windowCount++] = milliseconds;
         if (_windowCount < WindowSize)
         {
             return;
         }
 
-        var average = _windowSum / _windowCount;
-        _windowSum = 0;
+        Array.Sort(_window);
+        var median = (_window[(WindowSize / 2) - 1] + _window[WindowSize / 2]) / 2;
         _windowCount = 0;
 
         // The baseline never rises: queueing grows latency step by step with the limit, and a baseline that followed it
         // would let the limit grow without end. A lasting change of route is learnt only by a new source.
-        _baseline = Math.Min(average, _baseline);
-        var gradient = Math.Clamp(Tolerance * _baseline / average, 0.5, 1.0);
+        _baseline = Math.Min(median, _baseline);
+        var gradient = Math.Clamp(Tolerance * _baseline / median, 0.5, 1.0);
         var target = (_limit * gradient) + Math.Sqrt(_limit);
         _limit = Math.Clamp((0.8 * _limit) + (0.2 * target), _min, _max);
     }

@@ -113,7 +113,7 @@ internal sealed class SmbFileSource : IFileSource
             return 0;
         }
 
-        var (read, size) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken, comparable: destination.Length <= 65536).ConfigureAwait(false);
+        var (read, size, _) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken, r => destination.Length <= 65536 ? r.RoundTrip : null).ConfigureAwait(false);
         _prefixReads.Add(1, _time);
         if (read == destination.Length || read >= size)
         {
@@ -144,7 +144,7 @@ internal sealed class SmbFileSource : IFileSource
     public async ValueTask<FileEntry?> GetEntryAsync(string relativePath, CancellationToken cancellationToken = default)
     {
         var path = ToSmbPath(relativePath);
-        var result = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken, comparable: true).ConfigureAwait(false);
+        var (result, _) = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken, r => r.RoundTrip).ConfigureAwait(false);
         return result is { IsDirectory: false } file
             ? new FileEntry(relativePath, file.EndOfFile, Wire.FileTime(file.LastWriteTime))
             : null;
@@ -162,13 +162,15 @@ internal sealed class SmbFileSource : IFileSource
     /// tries again on a fresh one (reads are idempotent). Every failure leaves as a classified exception.
     /// </summary>
     /// <remarks>
-    /// Small operations (<paramref name="comparable"/>: prefix reads up to 64 KiB, stats) feed their latency to the
-    /// adaptive in-flight limit; listings and large reads would only add noise.
+    /// Small operations (prefix reads up to 64 KiB, stats) feed their round trip (<paramref name="roundTripOf"/>) to the
+    /// adaptive in-flight limit; listings and large reads would only add noise. It is the round trip the connection
+    /// measured, from queueing the compound to reading its response, not the whole operation: waits for a pooled
+    /// connection or for credits, and the thread-pool hop back to the caller, grow with the number of callers on a
+    /// busy client and read as a server queueing, which held the limit at its floor (issue #7).
     /// </remarks>
-    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken, bool comparable = false)
+    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken, Func<T, TimeSpan?>? roundTripOf = null)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var started = _time.GetTimestamp();
         TimeSpan? latency = null;
         try
         {
@@ -180,7 +182,7 @@ internal sealed class SmbFileSource : IFileSource
                 {
                     connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
                     var result = await operation(connection, cancellationToken).ConfigureAwait(false);
-                    latency = comparable && attempt == 0 ? _time.GetElapsedTime(started) : null;
+                    latency = attempt == 0 ? roundTripOf?.Invoke(result) : null;
                     return result;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.RetryCount && SmbErrors.NeedsNewConnection(ex))

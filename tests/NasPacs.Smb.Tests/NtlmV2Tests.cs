@@ -34,6 +34,29 @@ public sealed class NtlmV2Tests
     }
 
     [Fact]
+    public void VerifyServerFirstMessage_ClientsOwnMechListMic_ReturnsFalse()
+    {
+        // A server (or a man in the middle) that reflects the client's mechListMIC must not pass: each direction has its own keys.
+        var ntlm = new NtlmV2();
+        ntlm.Authenticate(ResponseSamples.NtlmChallenge(), new NtlmCredential("Domain", "User", "Password"), "nas", DateTimeOffset.UnixEpoch);
+        var mechList = Spnego.MechTypeList();
+
+        var reflected = ntlm.SignFirstMessage(mechList);
+
+        Assert.Equal(16, reflected.Length);
+        Assert.False(ntlm.VerifyServerFirstMessage(mechList, reflected));
+    }
+
+    [Fact]
+    public void VerifyServerFirstMessage_TruncatedMic_ReturnsFalse()
+    {
+        var ntlm = new NtlmV2();
+        ntlm.Authenticate(ResponseSamples.NtlmChallenge(), new NtlmCredential("Domain", "User", "Password"), "nas", DateTimeOffset.UnixEpoch);
+
+        Assert.False(ntlm.VerifyServerFirstMessage(Spnego.MechTypeList(), new byte[8]));
+    }
+
+    [Fact]
     public void Credential_ToString_HidesPassword()
     {
         Assert.Equal("Domain\\User", new NtlmCredential("Domain", "User", "secret").ToString());

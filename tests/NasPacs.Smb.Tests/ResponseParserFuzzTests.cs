@@ -11,26 +11,19 @@ public sealed class ResponseParserFuzzTests
 {
     private const int Iterations = 4000;
 
-    public static TheoryData<string> Parsers => new(ParserTable.Keys);
+    public static TheoryData<string> Parsers => new(ResponseSamples.Parsers.Select(p => p.Name));
 
-    private static readonly Dictionary<string, (Func<byte[]> Seed, Action<byte[]> Parse)> ParserTable = new()
+    private static (Func<byte[]> Seed, Action<byte[]> Parse) Parser(string name)
     {
-        ["header"] = (() => ResponseSamples.Create(), m => Smb2Header.Read(m)),
-        ["negotiate"] = (ResponseSamples.Negotiate311, m => Negotiate.ParseResponse(m, SmbDialect.Smb202, SmbDialect.Smb311)),
-        ["session-setup"] = (ResponseSamples.SessionSetup, m => SessionSetup.ParseResponse(m)),
-        ["tree-connect"] = (ResponseSamples.TreeConnect, m => TreeConnect.ParseResponse(m)),
-        ["create"] = (ResponseSamples.Create, m => Create.ParseResponse(m)),
-        ["read"] = (() => ResponseSamples.Read(300), m => Read.ParseResponse(m, 300)),
-        ["query-directory"] = (() => ResponseSamples.QueryDirectory(".", "..", "a.dcm", "ünï.dcm"), m => QueryDirectory.ParseResponse(m, 1 << 16)),
-        ["ntlm-challenge"] = (ResponseSamples.NtlmChallenge, m => AvPairs.Parse(NtlmMessages.ParseChallenge(m).TargetInfo)),
-        ["spnego"] = (() => ResponseSamples.NegTokenResponse(ResponseSamples.NtlmChallenge()), m => Spnego.ReadResponse(m)),
-    };
+        var parser = ResponseSamples.Parsers.Single(p => p.Name == name);
+        return (parser.Seed, parser.Parse);
+    }
 
     [Theory]
     [MemberData(nameof(Parsers))]
     public void Parse_WellFormedSeed_Succeeds(string parser)
     {
-        var (seed, parse) = ParserTable[parser];
+        var (seed, parse) = Parser(parser);
 
         var exception = Record.Exception(() => parse(seed()));
 
@@ -41,7 +34,7 @@ public sealed class ResponseParserFuzzTests
     [MemberData(nameof(Parsers))]
     public void Parse_MutatedInput_ThrowsOnlyProtocolException(string parser)
     {
-        var (seed, parse) = ParserTable[parser];
+        var (seed, parse) = Parser(parser);
         var original = seed();
         var random = new Random(parser.Length * 7919);
         var rejected = 0;
@@ -80,11 +73,9 @@ public sealed class ResponseParserFuzzTests
     [InlineData(0x0202, false)]
     public void ValidateNegotiateCheck_DialectAsNegotiatedOrNot_AcceptsOnlyTheSame(ushort dialect, bool accepted)
     {
-        var guid = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
-        var negotiated = new NegotiateResult { Dialect = SmbDialect.Smb300, Capabilities = 0x44, SecurityMode = 1, ServerGuid = guid };
-        var response = ResponseSamples.ValidateNegotiate(0x44, guid, 1, dialect);
+        var response = ResponseSamples.ValidateNegotiate(0x44, ResponseSamples.SampleGuid, 1, dialect);
 
-        var error = Record.Exception(() => ValidateNegotiate.CheckResponse(response, negotiated));
+        var error = Record.Exception(() => ValidateNegotiate.CheckResponse(response, ResponseSamples.SampleNegotiated));
 
         Assert.Equal(accepted, error is null);
         Assert.True(error is null or SmbProtocolException);

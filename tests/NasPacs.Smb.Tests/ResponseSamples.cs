@@ -8,6 +8,30 @@ namespace NasPacs.Smb.Tests;
 /// <summary>Well-formed server messages built from the MS-SMB2 and MS-NLMP layouts, as seeds for the malformed-input tests.</summary>
 internal static class ResponseSamples
 {
+    /// <summary>
+    /// Every parser of server input with a well-formed seed: the table the seeded mutation test and the libFuzzer
+    /// harness (tests/NasPacs.Smb.Fuzz) both run.
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<byte[]> Seed, Action<byte[]> Parse)> Parsers { get; } =
+    [
+        ("header", Create, m => Smb2Header.Read(m)),
+        ("negotiate", Negotiate311, m => Negotiate.ParseResponse(m, SmbDialect.Smb202, SmbDialect.Smb311)),
+        ("session-setup", SessionSetup, m => Protocol.SessionSetup.ParseResponse(m)),
+        ("tree-connect", TreeConnect, m => Protocol.TreeConnect.ParseResponse(m)),
+        ("create", Create, m => Protocol.Create.ParseResponse(m)),
+        ("read", () => Read(300), m => Protocol.Read.ParseResponse(m, 300)),
+        ("query-directory", () => QueryDirectory(".", "..", "a.dcm", "ünï.dcm"), m => Protocol.QueryDirectory.ParseResponse(m, 1 << 16)),
+        ("validate-negotiate", () => ValidateNegotiate(0x44, SampleGuid, 1, 0x0300), m => Protocol.ValidateNegotiate.CheckResponse(m, SampleNegotiated)),
+        ("ntlm-challenge", NtlmChallenge, m => Auth.AvPairs.Parse(Auth.NtlmMessages.ParseChallenge(m).TargetInfo)),
+        ("spnego", () => NegTokenResponse(NtlmChallenge()), m => Auth.Spnego.ReadResponse(m)),
+    ];
+
+    /// <summary>The server GUID of the validate-negotiate sample.</summary>
+    public static byte[] SampleGuid => [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+
+    /// <summary>What NEGOTIATE settled that the validate-negotiate sample confirms.</summary>
+    public static NegotiateResult SampleNegotiated => new() { Dialect = SmbDialect.Smb300, Capabilities = 0x44, SecurityMode = 1, ServerGuid = SampleGuid };
+
     public static byte[] Message(Smb2Command command, byte[] body, uint status = 0)
     {
         var message = new byte[Smb2Header.Size + body.Length];

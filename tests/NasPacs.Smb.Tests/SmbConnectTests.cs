@@ -35,6 +35,17 @@ public sealed class SmbConnectTests : IDisposable
         Assert.Equal((SmbCipher)cipher, info.Cipher);
     }
 
+    [Fact]
+    public async Task ReadPrefixAsync_Samba_VerifiesServersMechListMic()
+    {
+        // Samba answers the client's mechListMIC with its own; a wrong one would have refused the session.
+        await using var source = Create(_ => { });
+
+        await source.ReadPrefixAsync("hello.txt", new byte[10]);
+
+        Assert.True(source.Pool.Current!.MechListMicVerified);
+    }
+
     [Theory]
     [InlineData(SmbProtocolVersion.Smb210, (int)SmbSigningAlgorithm.HmacSha256)]
     [InlineData(SmbProtocolVersion.Smb302, (int)SmbSigningAlgorithm.AesCmac)]

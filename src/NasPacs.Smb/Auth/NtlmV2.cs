@@ -15,6 +15,8 @@ internal sealed class NtlmV2
 {
     private static readonly byte[] ClientSigningMagic = "session key to client-to-server signing key magic constant\0"u8.ToArray();
     private static readonly byte[] ClientSealingMagic = "session key to client-to-server sealing key magic constant\0"u8.ToArray();
+    private static readonly byte[] ServerSigningMagic = "session key to server-to-client signing key magic constant\0"u8.ToArray();
+    private static readonly byte[] ServerSealingMagic = "session key to server-to-client sealing key magic constant\0"u8.ToArray();
 
     private readonly byte[] _negotiateMessage = NtlmMessages.BuildNegotiate();
     private byte[] _exportedSessionKey = [];
@@ -75,15 +77,25 @@ internal sealed class NtlmV2
     }
 
     /// <summary>The NTLM signature of <paramref name="message"/> with sequence number 0, used as the SPNEGO mechListMIC (MS-NLMP §3.4.4.2).</summary>
-    public byte[] SignFirstMessage(ReadOnlySpan<byte> message)
+    public byte[] SignFirstMessage(ReadOnlySpan<byte> message) => FirstSignature(ClientSigningMagic, ClientSealingMagic, message);
+
+    /// <summary>
+    /// Whether <paramref name="signature"/> is the server's NTLM signature of <paramref name="message"/>, its first
+    /// (sequence number 0) under the server-to-client keys: how the server's mechListMIC proves it saw the mechanism
+    /// list the client sent and holds the session key (MS-SPNG §3.3.5.1, MS-NLMP §3.4.4.2).
+    /// </summary>
+    public bool VerifyServerFirstMessage(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        signature.Length == 16 && CryptographicOperations.FixedTimeEquals(FirstSignature(ServerSigningMagic, ServerSealingMagic, message), signature);
+
+    /// <summary>NTLMSSP_MESSAGE_SIGNATURE with extended session security: version 1, checksum (RC4-sealed under key exchange), sequence number 0.</summary>
+    private byte[] FirstSignature(byte[] signingMagic, byte[] sealingMagic, ReadOnlySpan<byte> message)
     {
-        var signingKey = MD5.HashData(Concat(_exportedSessionKey, ClientSigningMagic));
-        var sealingKey = MD5.HashData(Concat(_exportedSessionKey, ClientSealingMagic));
+        var signingKey = MD5.HashData(Concat(_exportedSessionKey, signingMagic));
         var sequence = new byte[4];
         var checksum = HMACMD5.HashData(signingKey, Concat(sequence, message.ToArray())).AsSpan(0, 8).ToArray();
         if ((_negotiatedFlags & NtlmFlags.KeyExchange) != 0)
         {
-            checksum = Primitives.Rc4(sealingKey, checksum);
+            checksum = Primitives.Rc4(MD5.HashData(Concat(_exportedSessionKey, sealingMagic)), checksum);
         }
 
         return [1, 0, 0, 0, .. checksum, .. sequence];

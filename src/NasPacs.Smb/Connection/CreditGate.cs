@@ -7,11 +7,28 @@ namespace NasPacs.Smb.Connection;
 internal sealed class CreditGate
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<(int Charge, TaskCompletionSource Waiter)> _waiters = new();
+    private readonly LinkedList<(int Charge, TaskCompletionSource Waiter, long Since)> _waiters = new();
+    private readonly TimeProvider _time;
     private int _available;
     private Exception? _failure;
 
-    public CreditGate(int initial) => _available = initial;
+    public CreditGate(int initial, TimeProvider time)
+    {
+        _available = initial;
+        _time = time;
+    }
+
+    /// <summary>How long the longest waiting request has waited for credits; zero when none waits.</summary>
+    public TimeSpan LongestWait
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.First is { } first ? _time.GetElapsedTime(first.Value.Since) : TimeSpan.Zero;
+            }
+        }
+    }
 
     public int Available
     {
@@ -40,7 +57,7 @@ internal sealed class CreditGate
             }
 
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var node = _waiters.AddLast((charge, waiter));
+            var node = _waiters.AddLast((charge, waiter, _time.GetTimestamp()));
             if (cancellationToken.CanBeCanceled)
             {
                 cancellationToken.Register(() =>

@@ -10,9 +10,9 @@ internal static class ShareOperations
 
     /// <summary>
     /// Reads the start of a file in one round trip: CREATE + READ + CLOSE as one related compound (MS-SMB2 §3.2.4.1.4).
-    /// Returns the bytes read and, when they filled the request, the file's size so the caller can tell whether more exists.
+    /// Returns the bytes read, the file's size so the caller can tell whether more exists, and the compound's round trip.
     /// </summary>
-    public static async Task<(int Read, long Size)> ReadPrefixAsync(SmbConnection connection, string path, Memory<byte> destination, CancellationToken cancellationToken)
+    public static async Task<(int Read, long Size, TimeSpan RoundTrip)> ReadPrefixAsync(SmbConnection connection, string path, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var want = Math.Min(destination.Length, connection.MaxReadSize);
         var responses = await connection.SendAsync(
@@ -26,16 +26,16 @@ internal static class ShareOperations
         var created = Create.ParseResponse(responses[0].EnsureStatus().Message);
         if (responses[1].Status == NtStatus.EndOfFile)
         {
-            return (0, created.EndOfFile);
+            return (0, created.EndOfFile, responses[2].RoundTrip);
         }
 
         var data = Read.ParseResponse(responses[1].EnsureStatus().Message, want);
         data.CopyTo(destination.Span);
-        return (data.Length, created.EndOfFile);
+        return (data.Length, created.EndOfFile, responses[2].RoundTrip);
     }
 
-    /// <summary>Size, time and kind of a file or folder in one round trip (CREATE + CLOSE); <see langword="null"/> when it does not exist.</summary>
-    public static async Task<CreateResult?> StatAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
+    /// <summary>Size, time and kind of a file or folder in one round trip (CREATE + CLOSE), <see langword="null"/> when it does not exist; and that round trip.</summary>
+    public static async Task<(CreateResult? Result, TimeSpan RoundTrip)> StatAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
     {
         var responses = await connection.SendAsync(
             [
@@ -46,10 +46,10 @@ internal static class ShareOperations
             cancellationToken).ConfigureAwait(false);
         if (responses[0].Status is NtStatus.ObjectNameNotFound or NtStatus.ObjectPathNotFound or NtStatus.NoSuchFile or NtStatus.DeletePending)
         {
-            return null;
+            return (null, responses[1].RoundTrip);
         }
 
-        return Create.ParseResponse(responses[0].EnsureStatus().Message);
+        return (Create.ParseResponse(responses[0].EnsureStatus().Message), responses[1].RoundTrip);
     }
 
     /// <summary>Lists a folder: CREATE + QUERY_DIRECTORY compounded, more QUERY_DIRECTORY until STATUS_NO_MORE_FILES, CLOSE not awaited.</summary>

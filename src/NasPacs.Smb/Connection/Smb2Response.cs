@@ -10,15 +10,19 @@ internal sealed class Smb2Response
     private readonly int _offset;
     private readonly int _length;
 
-    public Smb2Response(Smb2Header header, byte[] frame, int offset, int length)
+    public Smb2Response(Smb2Header header, byte[] frame, int offset, int length, TimeSpan roundTrip)
     {
         Header = header;
+        RoundTrip = roundTrip;
         _frame = frame;
         _offset = offset;
         _length = length;
     }
 
     public Smb2Header Header { get; }
+
+    /// <summary>From queueing the request to reading this response off the socket: the network and the server, not the caller's waits.</summary>
+    public TimeSpan RoundTrip { get; }
 
     public ReadOnlySpan<byte> Message => _frame.AsSpan(_offset, _length);
 

@@ -46,7 +46,7 @@ internal sealed partial class SmbConnection
             throw;
         }
 
-        var connection = new SmbConnection(socket, options.RequestTimeout, time);
+        var connection = Attach(socket, options.RequestTimeout, time);
         try
         {
             await connection.HandshakeAsync(options, time, linked.Token).ConfigureAwait(false);
@@ -143,7 +143,13 @@ internal sealed partial class SmbConnection
         var token = Spnego.ResponseToken(authenticate, ntlm.SignFirstMessage(Spnego.MechTypeList()));
         var last = (await SendAsync([new Smb2Request(Smb2Command.SessionSetup, SessionSetup.BuildRequest(token, false))], false, cancellationToken, hash).ConfigureAwait(false))[0];
         last.EnsureStatus();
-        var (flags, _) = SessionSetup.ParseResponse(last.Message);
+        var (flags, finalBlob) = SessionSetup.ParseResponse(last.Message);
+        var final = finalBlob.Length == 0 ? null : Spnego.ReadResponse(finalBlob);
+        if (final is { State: (int)Spnego.NegState.Reject })
+        {
+            throw new SmbStatusException(NtStatus.LogonFailure, Smb2Command.SessionSetup);
+        }
+
         if ((flags & (SessionSetup.FlagIsGuest | SessionSetup.FlagIsNull)) != 0)
         {
             if (!options.AllowGuest)
@@ -159,6 +165,7 @@ internal sealed partial class SmbConnection
             return (flags, null);
         }
 
+        VerifyMechListMic(ntlm, final);
         var keys = SessionKeys.Derive(Dialect, ntlm.SessionKey, negotiated.Cipher, currentHash());
         var signer = new MessageSigner(keys.SigningKey, MessageSigner.AlgorithmFor(Dialect, negotiated.SigningAlgorithm));
         try
@@ -173,6 +180,30 @@ internal sealed partial class SmbConnection
 
         _signer = signer;
         return (flags, ntlm.SessionKey);
+    }
+
+    /// <summary>Whether the server's final SPNEGO token carried a mechListMIC and it was verified.</summary>
+    internal bool MechListMicVerified { get; private set; }
+
+    /// <summary>
+    /// A mechListMIC in the server's final SPNEGO token must be the server's NTLM signature of the mechanism list
+    /// the client sent (RFC 4178 §5, MS-SPNG §3.3.5.1); a wrong one means the negotiation was altered or the server
+    /// lacks the session key, and the session is refused. A server may leave it out: the client offered a single
+    /// mechanism, so there was nothing to downgrade, and the final SESSION_SETUP signature still proves the key.
+    /// </summary>
+    private void VerifyMechListMic(NtlmV2 ntlm, NegTokenResponse? final)
+    {
+        if (final?.MechListMic is not { } mic)
+        {
+            return;
+        }
+
+        if (!ntlm.VerifyServerFirstMessage(Spnego.MechTypeList(), mic))
+        {
+            throw new SmbSecurityException("The server's SPNEGO mechListMIC is wrong: the negotiation was altered, or the server does not hold the session key.");
+        }
+
+        MechListMicVerified = true;
     }
 
     /// <summary>The last SESSION_SETUP response proves the server knows the session key (and, in 3.1.1, the exchange was not altered).</summary>

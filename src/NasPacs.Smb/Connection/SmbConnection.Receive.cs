@@ -198,7 +198,7 @@ internal sealed partial class SmbConnection
 
         if (removed)
         {
-            compound.Deliver(pending.Index, new Smb2Response(header, frame, offset, length));
+            compound.Deliver(pending.Index, new Smb2Response(header, frame, offset, length, _time.GetElapsedTime(compound.SentAt)));
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
     /// <summary>Requests awaiting their final response by message id; locked on itself (taken inside <see cref="_sendLock"/>, never around it).</summary>
     private readonly Dictionary<ulong, PendingMessage> _pending = [];
-    private readonly CreditGate _credits = new(1);
+    private readonly CreditGate _credits;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
@@ -47,10 +47,17 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         _socket = socket;
         _requestTimeout = requestTimeout;
         _time = time;
+        _credits = new CreditGate(1, time);
         _readLoop = Task.Run(ReadLoopAsync);
         var period = requestTimeout / 4;
         _watchdog = time.CreateTimer(_ => Watchdog(), null, period, period);
     }
+
+    /// <summary>
+    /// A connection over an already connected socket, before any handshake: no session, no tree, one credit.
+    /// <see cref="OpenAsync"/> starts from here; tests drive the message layer against a scripted server with it.
+    /// </summary>
+    internal static SmbConnection Attach(Socket socket, TimeSpan requestTimeout, TimeProvider time) => new(socket, requestTimeout, time);
 
     /// <summary>Observes the exact bytes of a request as sent (for the pre-authentication hash).</summary>
     public delegate void MessageObserver(ReadOnlySpan<byte> message);
@@ -62,6 +69,9 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     public bool IsHealthy => Volatile.Read(ref _failure) is null;
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Credits granted and not yet spent.</summary>
+    public int CreditsAvailable => _credits.Available;
 
     /// <summary>Smoothed time from sending a request to its final response (server time included); zero before the first.</summary>
     public TimeSpan RoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _roundTripTicks));
@@ -370,13 +380,17 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     /// <summary>
     /// Runs every quarter of the request timeout: a request with no answer (final or interim) for longer than the
     /// timeout means the server or the path to it is gone, so the connection is failed and the pool replaces it.
+    /// A request that waited that long for credits while nothing was outstanding will never get any: the server
+    /// granted too few (MS-SMB2 §3.3.1.2 requires it to leave the client at least one), so that fails it too.
     /// </summary>
     private void Watchdog()
     {
         var now = _time.GetTimestamp();
         var stalled = false;
+        bool idle;
         lock (_pending)
         {
+            idle = _pending.Count == 0;
             foreach (var pending in _pending.Values)
             {
                 if (_time.GetElapsedTime(Volatile.Read(ref pending.Compound.LastActivity), now) > _requestTimeout)
@@ -390,6 +404,10 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         if (stalled)
         {
             Fail(new TimeoutException($"The server did not answer within {_requestTimeout.TotalSeconds:0.#} s."));
+        }
+        else if (idle && _credits.LongestWait > _requestTimeout)
+        {
+            Fail(new SmbProtocolException("The server granted no credits for the next request while none was outstanding."));
         }
     }
 

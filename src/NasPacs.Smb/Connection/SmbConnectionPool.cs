@@ -92,8 +92,9 @@ internal sealed class SmbConnectionPool : IAsyncDisposable
                 await connection.DisposeAsync().ConfigureAwait(false);
                 _slots[i] = null;
             }
-
-            _slotLocks[i].Dispose();
         }
+
+        // The slot locks are not disposed: an operation racing this disposal must meet a failed connection, not an
+        // ObjectDisposedException from a lock (they hold no OS handle: no wait handle is ever asked for).
     }
 }

@@ -1,0 +1,129 @@
+using NasPacs.Smb.Connection;
+using NasPacs.Smb.Protocol;
+
+namespace NasPacs.Smb.Tests;
+
+/// <summary>The message layer against a scripted server: interim STATUS_PENDING, CANCEL, and servers stingy with credits.</summary>
+public sealed class SmbConnectionTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task SendAsync_InterimPendingThenFinal_ReturnsFinalResponse()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        var sending = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+
+        await server.RespondAsync(request, NtStatus.Pending, credits: 1, ScriptedServer.ErrorBody(), asyncId: 0x77);
+        Assert.True(await server.StaysQuietAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.False(sending.IsCompleted);
+        await server.RespondAsync(request, NtStatus.Success, credits: 1, ScriptedServer.CloseBody(), asyncId: 0x77);
+
+        var response = (await sending.WaitAsync(Wait))[0];
+        Assert.Equal(NtStatus.Success, response.Status);
+        Assert.Equal(Smb2Command.Close, response.Header.Command);
+        Assert.True(server.Client.IsHealthy);
+    }
+
+    [Fact]
+    public async Task SendAsync_CancelledAfterInterim_SendsCancelNamingAsyncId()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        using var cancel = new CancellationTokenSource();
+        var sending = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, cancel.Token);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+        await server.RespondAsync(request, NtStatus.Pending, credits: 2, ScriptedServer.ErrorBody(), asyncId: 0x1234);
+        await WaitUntilAsync(() => server.Client.CreditsAvailable == 2); // The reader loop has taken the interim response.
+        Assert.False(sending.IsCompleted);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Wait));
+        var cancelMessage = (await server.ReceiveAsync(Wait))[0];
+        Assert.Equal(Smb2Command.Cancel, cancelMessage.Header.Command);
+        Assert.True(cancelMessage.Header.IsAsync);
+        Assert.Equal(0x1234UL, cancelMessage.Header.AsyncId);
+        Assert.Equal(request.MessageId, cancelMessage.Header.MessageId);
+
+        // The server's final STATUS_CANCELLED for the given-up request is ignored, and the connection carries on.
+        await server.RespondAsync(request, NtStatus.Cancelled, credits: 1, ScriptedServer.ErrorBody(), asyncId: 0x1234);
+        var next = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        var nextRequest = (await server.ReceiveAsync(Wait))[0].Header;
+        await server.RespondAsync(nextRequest, NtStatus.Success, credits: 1, ScriptedServer.CloseBody());
+        Assert.Equal(NtStatus.Success, (await next.WaitAsync(Wait))[0].Status);
+        Assert.True(nextRequest.MessageId > request.MessageId);
+    }
+
+    [Fact]
+    public async Task SendAsync_ServerGrantsOneCreditPerResponse_NeverOverSendsAndCompletesAll()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        const int Requests = 20;
+        var sending = Enumerable.Range(0, Requests)
+            .Select(_ => server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None))
+            .ToList();
+
+        // One credit to start with, one back with each response: the client may never have two requests outstanding.
+        var seen = new HashSet<ulong>();
+        for (var i = 0; i < Requests; i++)
+        {
+            var messages = await server.ReceiveAsync(Wait);
+            var request = Assert.Single(messages).Header;
+            Assert.True(seen.Add(request.MessageId));
+            Assert.True(await server.StaysQuietAsync(TimeSpan.FromMilliseconds(20)), "The client sent beyond its single credit.");
+            await server.RespondAsync(request, NtStatus.Success, credits: 1, ScriptedServer.CloseBody());
+        }
+
+        var responses = await Task.WhenAll(sending).WaitAsync(Wait);
+        Assert.All(responses, r => Assert.Equal(NtStatus.Success, r[0].Status));
+        Assert.Equal(Enumerable.Range(0, Requests).Select(i => (ulong)i), seen.Order());
+    }
+
+    [Fact]
+    public async Task SendAsync_ServerGrantsNoCredits_FailsInsteadOfWaitingForever()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(1));
+        var first = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+        var second = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+
+        await server.RespondAsync(request, NtStatus.Success, credits: 0, ScriptedServer.CloseBody());
+
+        Assert.Equal(NtStatus.Success, (await first.WaitAsync(Wait))[0].Status);
+        var error = await Assert.ThrowsAsync<SmbConnectionException>(() => second.WaitAsync(Wait));
+        Assert.Contains("credits", error.Message, StringComparison.Ordinal);
+        Assert.False(server.Client.IsHealthy);
+    }
+
+    [Fact]
+    public async Task SendAsync_RacingDisposal_FailsAsConnectionFailure()
+    {
+        // A request that meets a connection being torn down must see the connection's failure (retried by the source
+        // on a fresh connection), never an ObjectDisposedException.
+        for (var round = 0; round < 20; round++)
+        {
+            var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+            var sends = Enumerable.Range(0, 8)
+                .Select(_ => Task.Run(() => server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None)))
+                .ToList();
+            await server.DisposeAsync();
+
+            foreach (var send in sends)
+            {
+                var error = await Record.ExceptionAsync(() => send.WaitAsync(Wait));
+                Assert.IsType<SmbConnectionException>(error);
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition());
+    }
+}
