@@ -11,9 +11,10 @@ floor_out=/tmp/naspacs-bench-floor
 cli_out=/tmp/naspacs-bench-cli
 if [[ "${NASPACS_BENCH_NO_BUILD:-}" != 1 ]]; then
   echo "building the I/O floor (Release) into $floor_out"
-  dotnet publish benchmarks/NasPacs.IoFloor -c Release -o "$floor_out" --nologo -v quiet
-  echo "building the naspacs CLI (Release) into $cli_out"
-  if ! dotnet publish src/NasPacs.Cli -c Release -o "$cli_out" --nologo -v quiet; then
+  dotnet publish benchmarks/NasPacs.IoFloor -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$floor_out" --nologo -v quiet
+  echo "building the naspacs CLI (Release, ReadyToRun for linux-x64) into $cli_out"
+  # For a runtime, so the publish is ReadyToRun (precompiled; see src/NasPacs.Cli/NasPacs.Cli.csproj).
+  if ! dotnet publish src/NasPacs.Cli -c Release -r linux-x64 --self-contained false -o "$cli_out" --nologo -v quiet; then
     echo "warning: the naspacs CLI did not build; its rows will be pending" >&2
     rm -rf "$cli_out"
   fi

@@ -14,9 +14,18 @@ internal static class IndexServices
 
     public static Option<FileInfo> DatabaseOption() => new("--db")
     {
-        Description = $"The index file (SQLite). Default: {DefaultDatabase} in the current folder; index_status.json is written next to it.",
+        Description = $"The index file (SQLite). Default: {DefaultDatabase} in the current folder.",
         DefaultValueFactory = _ => new FileInfo(DefaultDatabase),
     };
+
+    /// <summary>The status file option: default <c>&lt;db without extension&gt;.status.json</c>, one per index.</summary>
+    public static Option<FileInfo?> StatusOption() => new("--status")
+    {
+        Description = "The status file a run rewrites as it goes (JSON). Default: the index file with the extension .status.json.",
+    };
+
+    /// <summary>The status file in effect: the one given, or the index's own.</summary>
+    public static string StatusPath(string databasePath, FileInfo? given) => given?.FullName ?? IndexingOptions.DefaultStatusFilePath(databasePath);
 
     /// <summary>Whether the index file exists; when it does not, says how to create one.</summary>
     public static bool IndexExists(string databasePath, IAnsiConsole console)

@@ -92,7 +92,7 @@ internal sealed class Indexer(
         {
             throw new IndexingException(
                 ErrorCategory.Configuration,
-                "index.busy",
+                ErrorCodes.IndexBusy,
                 $"Another run is using the index '{databasePath}'.",
                 "Wait for it to finish or cancel it, or use another index file.",
                 ex);
@@ -118,7 +118,7 @@ internal sealed class Indexer(
             {
                 throw new IndexingException(
                     ErrorCategory.Configuration,
-                    "index.other-root",
+                    ErrorCodes.IndexOtherRoot,
                     $"This index belongs to '{existing}', not to '{root}'.",
                     "Use one index file per root (for example --db with another file name).");
             }

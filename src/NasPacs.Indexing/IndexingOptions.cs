@@ -6,7 +6,10 @@ public sealed class IndexingOptions
     /// <summary>The SQLite index file. Default <c>naspacs.db</c> in the current folder. Created with its folder when missing.</summary>
     public string DatabasePath { get; set; } = "naspacs.db";
 
-    /// <summary>The status file, rewritten atomically during a run. Default <c>index_status.json</c> next to the database.</summary>
+    /// <summary>
+    /// The status file, rewritten atomically during a run. Default: the database path with the extension
+    /// <c>.status.json</c> (<c>naspacs.db</c> → <c>naspacs.status.json</c>), so two indexes in one folder never share one.
+    /// </summary>
     public string? StatusFilePath { get; set; }
 
     /// <summary>Header readers working at once (the design's <c>max_workers</c>). Default 8; 1 to 256. More helps on high-latency shares.</summary>
@@ -27,6 +30,12 @@ public sealed class IndexingOptions
     /// <summary>Rows written per SQLite transaction at most. Default 2,000; 1 to 100,000.</summary>
     public int WriteBatchSize { get; set; } = 2000;
 
+    /// <summary>
+    /// How long a write transaction waits for more rows when fewer than <see cref="WriteBatchSize"/> are ready. Default
+    /// 50 ms; 0 to 5 s (0 commits whatever is ready at once). Longer means fewer commits; a kill loses at most this much reading.
+    /// </summary>
+    public TimeSpan WriteGatherTime { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Throttle: the most files read per second, 0 for no limit. Default 0; 0 to 1,000,000. Unchanged files are not read and do not count.</summary>
     public double MaxFilesPerSecond { get; set; }
 
@@ -40,6 +49,9 @@ public sealed class IndexingOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The status file path in effect.</summary>
-    internal string ResolvedStatusFilePath
-        => StatusFilePath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath)) ?? ".", "index_status.json");
+    internal string ResolvedStatusFilePath => StatusFilePath ?? DefaultStatusFilePath(DatabasePath);
+
+    /// <summary>The status file of an index when none is named: <c>&lt;database without extension&gt;.status.json</c>.</summary>
+    /// <param name="databasePath">The index file.</param>
+    public static string DefaultStatusFilePath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".status.json");
 }

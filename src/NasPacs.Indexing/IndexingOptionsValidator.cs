@@ -25,6 +25,7 @@ internal sealed class IndexingOptionsValidator : IValidateOptions<IndexingOption
         Range(nameof(IndexingOptions.ChunkSize), options.ChunkSize, 1, 1_000_000);
         Range(nameof(IndexingOptions.MinStatusInterval) + " (seconds)", options.MinStatusInterval.TotalSeconds, 0, 60);
         Range(nameof(IndexingOptions.WriteBatchSize), options.WriteBatchSize, 1, 100_000);
+        Range(nameof(IndexingOptions.WriteGatherTime) + " (seconds)", options.WriteGatherTime.TotalSeconds, 0, 5);
         Range(nameof(IndexingOptions.MaxFilesPerSecond), options.MaxFilesPerSecond, 0, 1_000_000);
         Range(nameof(IndexingOptions.MaxMegabytesPerSecond), options.MaxMegabytesPerSecond, 0, 10_000);
         Range(nameof(IndexingOptions.MaxReadAttempts), options.MaxReadAttempts, 1, 10);

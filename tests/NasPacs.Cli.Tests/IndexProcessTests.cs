@@ -25,7 +25,7 @@ public sealed class IndexProcessTests : IDisposable
 
     private string Database { get; }
 
-    private string StatusPath => Path.Combine(Path.GetDirectoryName(Database)!, "index_status.json");
+    private string StatusPath => Path.ChangeExtension(Database, ".status.json");
 
     public void Dispose() => _folder.Dispose();
 

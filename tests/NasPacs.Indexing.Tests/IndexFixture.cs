@@ -24,7 +24,7 @@ internal sealed class IndexFixture : IDisposable
 
     public string DatabasePath { get; }
 
-    public string StatusPath => Path.Combine(Path.GetDirectoryName(DatabasePath)!, "index_status.json");
+    public string StatusPath => Path.ChangeExtension(DatabasePath, ".status.json");
 
     public string Combine(string relativePath) => _folder.Combine(Path.Combine("tree", relativePath));
 

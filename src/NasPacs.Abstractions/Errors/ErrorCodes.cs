@@ -38,4 +38,10 @@ public static class ErrorCodes
 
     /// <summary>The server rejected the credentials.</summary>
     public const string AuthenticationFailed = "auth.failed";
+
+    /// <summary>Another run holds the index file (one run per index at a time). Not transient for the caller: wait or cancel it.</summary>
+    public const string IndexBusy = "index.busy";
+
+    /// <summary>The index file belongs to another root folder (one index file per root).</summary>
+    public const string IndexOtherRoot = "index.other-root";
 }

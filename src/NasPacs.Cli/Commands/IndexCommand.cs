@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace NasPacs.Cli.Commands;
 
 /// <summary>
-/// <c>naspacs index &lt;folder&gt; [--db &lt;file&gt;] [--workers N] [--json &lt;out.json&gt;]</c>: index a folder with live
+/// <c>naspacs index &lt;folder&gt; [--db &lt;file&gt;] [--status &lt;file&gt;] [--workers N] [--json &lt;out.json&gt;]</c>: index a folder with live
 /// progress, then print a summary. Exit codes: 0 done, 1 done with errors, 2 usage, 3 failed, 130 cancelled (a re-run resumes).
 /// </summary>
 internal static class IndexCommand
@@ -18,13 +18,14 @@ internal static class IndexCommand
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder to index: a local disk, a mounted share or a UNC path." };
         var db = IndexServices.DatabaseOption();
+        var status = IndexServices.StatusOption();
         var workers = new Option<int>("--workers") { Description = "Header readers working at once (1-256). Default 8.", DefaultValueFactory = _ => 8 };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the index as the design's JSON (series with files) to this file." };
         var maxFiles = new Option<double>("--max-files-per-second") { Description = "Throttle: read at most this many files per second (0 = no limit)." };
         var maxMegabytes = new Option<double>("--max-mb-per-second") { Description = "Throttle: read at most this many MB of headers per second (0 = no limit)." };
         var command = new Command("index", "Index the DICOM files below a folder into a searchable SQLite index (incremental; Ctrl+C stops, a re-run resumes).")
         {
-            folder, db, workers, json, maxFiles, maxMegabytes,
+            folder, db, status, workers, json, maxFiles, maxMegabytes,
         };
         command.SetAction((parse, ct) => RunAsync(
             new IndexArguments(
@@ -33,7 +34,8 @@ internal static class IndexCommand
                 parse.GetValue(workers),
                 parse.GetValue(json)?.FullName,
                 parse.GetValue(maxFiles),
-                parse.GetValue(maxMegabytes)),
+                parse.GetValue(maxMegabytes),
+                parse.GetValue(status)?.FullName),
             AnsiConsole.Console,
             ct));
         return command;
@@ -46,6 +48,7 @@ internal static class IndexCommand
             options.MaxWorkers = arguments.Workers;
             options.MaxFilesPerSecond = arguments.MaxFilesPerSecond;
             options.MaxMegabytesPerSecond = arguments.MaxMegabytesPerSecond;
+            options.StatusFilePath = arguments.StatusPath;
         });
 
         IFileSource source;
@@ -112,4 +115,4 @@ internal static class IndexCommand
 }
 
 /// <summary>The parsed command line of <c>naspacs index</c>.</summary>
-internal sealed record IndexArguments(string Folder, string DatabasePath, int Workers = 8, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0);
+internal sealed record IndexArguments(string Folder, string DatabasePath, int Workers = 8, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0, string? StatusPath = null);

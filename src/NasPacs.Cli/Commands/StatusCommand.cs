@@ -3,23 +3,29 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Indexing;
 using NasPacs.Indexing.Status;
 using Spectre.Console;
 
 namespace NasPacs.Cli.Commands;
 
-/// <summary><c>naspacs status [--db file]</c>: the latest status file, the index totals and the last runs.</summary>
+/// <summary><c>naspacs status [--db file] [--status file]</c>: the latest status file, the index totals and the last runs.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
     {
         var db = IndexServices.DatabaseOption();
-        var command = new Command("status", "Show the progress of the current or last index run and what the index holds.") { db };
-        command.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(db).FullName, AnsiConsole.Console, ct));
+        var status = IndexServices.StatusOption();
+        var command = new Command("status", "Show the progress of the current or last index run and what the index holds.") { db, status };
+        command.SetAction((parse, ct) =>
+        {
+            var databasePath = parse.GetRequiredValue(db).FullName;
+            return RunAsync(databasePath, AnsiConsole.Console, ct, IndexServices.StatusPath(databasePath, parse.GetValue(status)));
+        });
         return command;
     }
 
-    public static async Task<int> RunAsync(string databasePath, IAnsiConsole console, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string databasePath, IAnsiConsole console, CancellationToken cancellationToken, string? statusPath = null)
     {
         if (!IndexServices.IndexExists(databasePath, console))
         {
@@ -27,7 +33,7 @@ internal static class StatusCommand
         }
 
         await using var services = IndexServices.Build(databasePath);
-        var statusPath = Path.Combine(Path.GetDirectoryName(databasePath) ?? ".", "index_status.json");
+        statusPath ??= IndexingOptions.DefaultStatusFilePath(databasePath);
         try
         {
             if (StatusFile.Read(statusPath) is { } status)

@@ -54,10 +54,10 @@ internal sealed partial class IndexRun
             }
 
             Interlocked.Increment(ref _counters.Enumerated);
-            var slash = entry.RelativePath.LastIndexOf('/');
-            var folder = slash < 0 ? "" : entry.RelativePath[..slash];
-            var name = entry.RelativePath[(slash + 1)..];
-            var existing = known.Find(folder, name);
+            var path = entry.RelativePath;
+            var slash = path.LastIndexOf('/');
+            var folder = slash < 0 ? "" : path.AsSpan(0, slash);
+            var existing = known.Find(folder, path.AsSpan(slash + 1));
             if (existing is { } k && k.Size == entry.Size && k.Mtime == entry.LastWriteTimeUtc.UtcTicks && k.State != IndexedFileState.Unreadable)
             {
                 Interlocked.Increment(ref _counters.Unchanged);
@@ -66,7 +66,7 @@ internal sealed partial class IndexRun
             }
 
             await _gate.WaitAsync(token).ConfigureAwait(false);
-            await work.WriteAsync(new WorkItem(entry, folder, name, existing), token).ConfigureAwait(false);
+            await work.WriteAsync(new WorkItem(entry, slash < 0 ? "" : path[..slash], path[(slash + 1)..], existing), token).ConfigureAwait(false);
         }
 
         await DrainFolderErrorsAsync(writes).ConfigureAwait(false);

@@ -156,7 +156,7 @@ internal sealed partial class IndexRun : IIndexRun
         {
             try
             {
-                await writer.RunAsync(writes.Reader, _options.WriteBatchSize).ConfigureAwait(false);
+                await writer.RunAsync(writes.Reader, _options.WriteBatchSize, _options.WriteGatherTime).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

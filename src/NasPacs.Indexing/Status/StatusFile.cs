@@ -5,7 +5,7 @@ using NasPacs.Abstractions.Indexing;
 namespace NasPacs.Indexing.Status;
 
 /// <summary>
-/// Reads and writes <c>index_status.json</c>. Writes go to a temporary file that is then renamed over the old one, so a
+/// Reads and writes the status file (<c>&lt;index&gt;.status.json</c> by default). Writes go to a temporary file that is then renamed over the old one, so a
 /// reader only ever sees a whole file, never a half-written one.
 /// </summary>
 public static class StatusFile
@@ -17,6 +17,7 @@ public static class StatusFile
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         WriteIndented = true,
+        TypeInfoResolver = StatusJsonContext.Default,
     };
 
     /// <summary>Writes <paramref name="status"/> to <paramref name="path"/> atomically.</summary>

@@ -31,20 +31,49 @@ internal sealed partial class IndexWriter : IDisposable
         _sql = new Statements(connection);
     }
 
-    /// <summary>Writes until the channel completes. Never cancelled: what reached the channel is written.</summary>
-    public async Task RunAsync(ChannelReader<WriteCommand> reader, int batchSize)
+    /// <summary>
+    /// Writes until the channel completes. Never cancelled: what reached the channel is written. A transaction waits up
+    /// to <paramref name="gather"/> for more rows when fewer than a batch are there: the writer is faster than the
+    /// readers, and without the wait it committed one to a few rows at a time (profiled: 1.3 page writes per file on
+    /// 20,000 files), paying a commit for each.
+    /// </summary>
+    public async Task RunAsync(ChannelReader<WriteCommand> reader, int batchSize, TimeSpan gather)
     {
         var batch = new List<WriteCommand>(batchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < batchSize && reader.TryRead(out var command))
+            var started = _time.GetTimestamp();
+            while (true)
             {
-                batch.Add(command);
+                while (batch.Count < batchSize && reader.TryRead(out var command))
+                {
+                    batch.Add(command);
+                }
+
+                var left = gather - _time.GetElapsedTime(started);
+                if (batch.Count >= batchSize || left <= TimeSpan.Zero || !await MoreWithinAsync(reader, left).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
 
             Write(batch);
             batch.Clear();
         }
+    }
+
+    /// <summary>Whether more commands arrive within <paramref name="left"/>; false on time-out or when the channel is done.</summary>
+    private async Task<bool> MoreWithinAsync(ChannelReader<WriteCommand> reader, TimeSpan left)
+    {
+        var more = reader.WaitToReadAsync();
+        if (more.IsCompleted)
+        {
+            return await more.ConfigureAwait(false);
+        }
+
+        var waiting = more.AsTask();
+        await Task.WhenAny(waiting, Task.Delay(left, _time)).ConfigureAwait(false);
+        return waiting.IsCompletedSuccessfully && waiting.Result;
     }
 
     /// <summary>Writes one batch in one transaction.</summary>
