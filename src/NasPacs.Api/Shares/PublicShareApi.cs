@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using NasPacs.Abstractions.Files;
+using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Roots;
 using NasPacs.Sharing;
 using NasPacs.Sharing.Zip;
@@ -138,7 +139,7 @@ internal static class PublicShareApi
         }
     }
 
-    private static async Task<NasPacs.Abstractions.Indexing.SeriesSummary?> FindSeriesAsync(RootCatalog catalog, ShareInfo share, CancellationToken cancellationToken)
+    private static async Task<SeriesSummary?> FindSeriesAsync(RootCatalog catalog, ShareInfo share, CancellationToken cancellationToken)
     {
         var root = catalog.Find(share.Root);
         return root is null ? null : await root.Query.GetSeriesAsync(share.SeriesKey, cancellationToken).ConfigureAwait(false);

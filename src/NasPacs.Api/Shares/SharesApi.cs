@@ -32,7 +32,8 @@ internal static class SharesApi
             return errors.Problem();
         }
 
-        var root = errors.Root(catalog, body.Root);
+        // Without a root, the series is looked for in every root, as GET /api/series does (the series page knows no root).
+        IReadOnlyCollection<NasRoot> roots = string.IsNullOrWhiteSpace(body.Root) ? catalog.All : [errors.Root(catalog, body.Root)];
         if (string.IsNullOrWhiteSpace(body.SeriesKey) || body.SeriesKey.Length > 1024)
         {
             errors.Add("series_key", "series_key must be a series key of 1 to 1,024 characters.");
@@ -48,10 +49,21 @@ internal static class SharesApi
             return errors.Problem();
         }
 
-        var series = await root.Query.GetSeriesAsync(body.SeriesKey!, cancellationToken).ConfigureAwait(false);
-        if (series is null)
+        NasRoot? root = null;
+        SeriesSummary? series = null;
+        foreach (var candidate in roots)
         {
-            return Problems.NotFound($"No series with key '{body.SeriesKey}' is in the index of root '{root.Name}'.");
+            series = await candidate.Query.GetSeriesAsync(body.SeriesKey!, cancellationToken).ConfigureAwait(false);
+            if (series is not null)
+            {
+                root = candidate;
+                break;
+            }
+        }
+
+        if (root is null || series is null)
+        {
+            return Problems.NotFound($"No series with key '{body.SeriesKey}' is in the index.");
         }
 
         CreatedShare created;

@@ -35,7 +35,7 @@ internal static class SharesComposition
             .Validate(o => o.ParallelDownloadsPerClient is >= 1 and <= 1000, $"{Section}:ParallelDownloadsPerClient must be 1 to 1000.")
             .Validate(o => o.UnlockLifetime >= TimeSpan.FromMinutes(1) && o.UnlockLifetime <= TimeSpan.FromDays(1), $"{Section}:UnlockLifetime must be 00:01:00 to 1.00:00:00.")
             .Validate(o => o.PublicBaseUrl.Length == 0 || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), $"{Section}:PublicBaseUrl must be an absolute http(s) address or empty.");
-        services.AddAntiforgery(o => o.Cookie.Name = "naspacs_af");
+        services.AddAntiforgery();
         services.AddSingleton<ShareUnlocks>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<ShareLinkOptions>>((limiter, links) => AddPolicies(limiter, links.Value));
         return services;
