@@ -19,8 +19,10 @@ Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | fi
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var delay in delays)
 {
-    using var proxy = new LatencyProxy(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromMilliseconds(delay));
-    var options = new SmbOptions { Host = "127.0.0.1", Port = proxy.Port, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize };
+    // D = 0 connects straight to smbd: the CPU per file is then the client's alone, without the proxy's.
+    using var proxy = delay > 0 ? new LatencyProxy(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromMilliseconds(delay)) : null;
+    var smbPort = proxy?.Port ?? port;
+    var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize };
     await using var source = new SmbFileSourceFactory().Create(options);
 
     // Warm up: connect both pooled connections, measure the round trip with one small read at a time.
@@ -62,7 +64,7 @@ foreach (var delay in delays)
     readWatch.Stop();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     var adapted = SmbFileSourceFactory.MetricsOf(source)!.MaxRequestsInFlight;
-    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, {poolSize} connections; client + proxy CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
+    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, {poolSize} connections; {(proxy is null ? "client" : "client + proxy")} CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
     var floor = TimeSpan.FromMilliseconds(entries.Count * rtt / inFlight);
     Row(delay, rtt, "header reads floor", "files × RTT ÷ in flight", entries.Count, floor);
 
@@ -85,13 +87,13 @@ foreach (var delay in delays)
     await File.WriteAllTextAsync(authFile, $"username = {user}\npassword = {password}\n");
     try
     {
-        var smbList = Smbclient(proxy.Port, authFile, "recurse; ls", null);
+        var smbList = Smbclient(smbPort, authFile, "recurse; ls", null);
         Row(delay, rtt, "listing", "smbclient 'recurse; ls'", listed, smbList);
 
         var folder = entries.Take(baselineFiles).Select(e => e.RelativePath).ToList();
         var target = Directory.CreateTempSubdirectory("smb-mget");
         var commands = string.Join("; ", folder.Select(f => $"get \"{f.Replace('/', '\\')}\" \"{Path.Combine(target.FullName, f.Replace('/', '_'))}\""));
-        var mget = Smbclient(proxy.Port, authFile, commands, null);
+        var mget = Smbclient(smbPort, authFile, commands, null);
         Row(delay, rtt, "whole-file reads", "smbclient get, one at a time", folder.Count, mget);
         target.Delete(recursive: true);
     }
