@@ -16,6 +16,7 @@ public sealed class SearchApiTests : IClassFixture<SearchApiTests.Indexed>
         var page = await _client.JsonAsync("/api/search");
 
         Assert.Equal(12, page.GetProperty("total").GetInt64());
+        Assert.False(page.GetProperty("total_capped").GetBoolean());
         var dates = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("study_date").GetString()).ToList();
         Assert.Equal(dates.OrderDescending(StringComparer.Ordinal).ToList(), dates);
         Assert.Equal("-study_date", page.GetProperty("sort").GetString());

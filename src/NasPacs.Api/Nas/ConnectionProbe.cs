@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NasPacs.Abstractions.Files;
 using NasPacs.Api.Roots;
+using NasPacs.Smb;
 
 namespace NasPacs.Api.Nas;
 
@@ -15,6 +16,7 @@ namespace NasPacs.Api.Nas;
 /// <param name="Listing">How fast the root lists.</param>
 /// <param name="Reading">How fast headers are read.</param>
 /// <param name="Suggestions">Concrete changes worth making.</param>
+/// <param name="Smb">For an <c>smb://</c> root, what the connection negotiated and measured; otherwise <see langword="null"/>.</param>
 internal sealed record ConnectionReport(
     string Root,
     string Location,
@@ -25,7 +27,36 @@ internal sealed record ConnectionReport(
     double? LatencyMs,
     RateSample? Listing,
     RateSample? Reading,
-    IReadOnlyList<string> Suggestions);
+    IReadOnlyList<string> Suggestions,
+    SmbReport? Smb = null);
+
+/// <summary>The design's get_connection_metrics for an SMB root, as NasPacs.Smb measured the probe's own connection.</summary>
+/// <param name="Dialect">The negotiated dialect, for example <c>3.1.1</c>.</param>
+/// <param name="Signing">The signing algorithm, or <see langword="null"/> when messages are not signed.</param>
+/// <param name="Encryption">The cipher, or <see langword="null"/> when messages are not encrypted.</param>
+/// <param name="RoundTripMs">Smoothed request round trip, server time included, in milliseconds.</param>
+/// <param name="ConnectionsOpened">Connections the probe opened (replacements after drops included).</param>
+/// <param name="FilesListed">Files seen by the probe's listings.</param>
+/// <param name="FilesListedPerSecond">Files listed per second of listing.</param>
+/// <param name="PrefixReads">Header reads done.</param>
+/// <param name="PrefixReadsPerSecond">Header reads per second while reads were running.</param>
+/// <param name="MaxRequestsInFlight">The in-flight limit the client adapted to.</param>
+internal sealed record SmbReport(
+    string Dialect,
+    string? Signing,
+    string? Encryption,
+    double RoundTripMs,
+    int ConnectionsOpened,
+    long FilesListed,
+    double FilesListedPerSecond,
+    long PrefixReads,
+    double PrefixReadsPerSecond,
+    int MaxRequestsInFlight)
+{
+    public static SmbReport From(SmbConnectionMetrics m) => new(
+        m.Dialect, m.Signing, m.Encryption, Math.Round(m.RoundTrip.TotalMilliseconds, 3), m.ConnectionsOpened, m.FilesListed,
+        Math.Round(m.FilesListedPerSecond, 1), m.PrefixReads, Math.Round(m.PrefixReadsPerSecond, 1), m.MaxRequestsInFlight);
+}
 
 /// <summary>A measured rate.</summary>
 /// <param name="Items">Files listed or read.</param>
@@ -40,6 +71,7 @@ internal sealed class ConnectionProbe(ICandidateFilter filter, TimeProvider time
     private const int MaxListed = 5000;
     private const int MaxRead = 50;
     private const int HeaderBytes = 16 * 1024;
+    private const string NoChange = "No change needed: the root lists and reads quickly.";
     private static readonly TimeSpan ListFor = TimeSpan.FromSeconds(3);
 
     public async Task<ConnectionReport> TestAsync(NasRoot root, CancellationToken cancellationToken)
@@ -78,11 +110,23 @@ internal sealed class ConnectionProbe(ICandidateFilter filter, TimeProvider time
 
             var (reading, latency, readProblem) = await ReadAsync(source, candidates, limit.Token).ConfigureAwait(false);
             var suggestions = Suggest(root, listing, reading, latency, candidates.Count, listErrors.Count);
+            var smb = SmbFileSourceFactory.MetricsOf(source);
+            if (smb is not null)
+            {
+                // NasPacs.Smb's own suggestions (dialect, in-flight limit, encryption) come first: they name its settings.
+                suggestions.InsertRange(0, smb.Suggestions());
+                if (suggestions.Count > 1)
+                {
+                    suggestions.Remove(NoChange);
+                }
+            }
+
             var readable = readProblem is null;
             var message = readable
                 ? $"Root '{root.Name}' is reachable: listed {listing.Items:N0} files ({listing.PerSecond:N0}/s), read {reading.Items:N0} headers ({reading.PerSecond:N0}/s)."
                 : $"Root '{root.Name}' lists, but file headers cannot be read.";
-            return new ConnectionReport(root.Name, root.Location, true, readable, message, readProblem, latency, listing, reading, suggestions);
+            return new ConnectionReport(
+                root.Name, root.Location, true, readable, message, readProblem, latency, listing, reading, suggestions, smb is null ? null : SmbReport.From(smb));
         }
     }
 
@@ -209,7 +253,7 @@ internal sealed class ConnectionProbe(ICandidateFilter filter, TimeProvider time
 
         if (suggestions.Count == 0)
         {
-            suggestions.Add("No change needed: the root lists and reads quickly.");
+            suggestions.Add(NoChange);
         }
 
         return suggestions;

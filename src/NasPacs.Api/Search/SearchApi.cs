@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Hosting;
 using NasPacs.Api.Roots;
+using NasPacs.Indexing.Query;
 
 namespace NasPacs.Api.Search;
 
@@ -78,21 +79,25 @@ internal static class SearchApi
         {
             var only = roots.First();
             var result = await only.Query.SearchSeriesAsync(search with { Page = new PageRequest(paging.Offset, paging.Limit) }, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new SearchPage(result.Items.Select(s => SeriesRow.From(only.Name, s)).ToList(), result.Total, Number(paging), paging.Limit, order.Text));
+            return TypedResults.Ok(new SearchPage(
+                result.Items.Select(s => SeriesRow.From(only.Name, s)).ToList(), Math.Min(result.Total, SearchLimits.CountLimit), Number(paging), paging.Limit, order.Text,
+                SearchLimits.IsCapped(result.Total)));
         }
 
         // Each root is sorted the same way; take the head of each and merge.
         var rows = new List<SeriesRow>();
         long total = 0;
+        var capped = false;
         foreach (var r in roots)
         {
             var result = await r.Query.SearchSeriesAsync(search with { Page = new PageRequest(0, paging.Offset + paging.Limit) }, cancellationToken).ConfigureAwait(false);
-            total += result.Total;
+            total += Math.Min(result.Total, SearchLimits.CountLimit);
+            capped |= SearchLimits.IsCapped(result.Total);
             rows.AddRange(result.Items.Select(s => SeriesRow.From(r.Name, s)));
         }
 
         var merged = order.Apply(rows).Skip(paging.Offset).Take(paging.Limit).ToList();
-        return TypedResults.Ok(new SearchPage(merged, total, Number(paging), paging.Limit, order.Text));
+        return TypedResults.Ok(new SearchPage(merged, total, Number(paging), paging.Limit, order.Text, capped));
     }
 
     private static async Task<Results<Ok<SeriesDetails>, ValidationProblem, ProblemHttpResult>> SeriesAsync(

@@ -23,8 +23,11 @@ internal sealed record SeriesRow(
         s.SeriesNumber, s.AccessionNumber, s.FileCount, s.LastSeen);
 }
 
-/// <summary>A page of search results.</summary>
-internal sealed record SearchPage(IReadOnlyList<SeriesRow> Items, long Total, int Page, int PageSize, string Sort);
+/// <summary>
+/// A page of search results. Matches are counted up to 10,000 per root; when more match, <paramref name="TotalCapped"/>
+/// is true and <paramref name="Total"/> is the count so far (10,000 for one root): show "10,000+".
+/// </summary>
+internal sealed record SearchPage(IReadOnlyList<SeriesRow> Items, long Total, int Page, int PageSize, string Sort, bool TotalCapped);
 
 /// <summary>A page of a series' files.</summary>
 internal sealed record FilePage(IReadOnlyList<IndexedFile> Items, long Total, int Page, int PageSize);

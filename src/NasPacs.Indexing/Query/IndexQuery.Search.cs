@@ -140,25 +140,22 @@ internal sealed partial class IndexQuery
 
     /// <summary>
     /// The index's terms that start with <paramref name="prefix"/>, at most <see cref="SearchText.MaxExpandedTerms"/> + 1:
-    /// each is the first occurrence after the previous term, a seek rather than a scan.
+    /// each is the first occurrence at or after the previous term followed by U+0001 (no term holds a control character).
+    /// fts5vocab seeks for <c>term &gt;= x</c>, but for <c>term &gt; x</c> it steps through every occurrence of x (11 ms
+    /// for a term in 100,000 series).
     /// </summary>
     private static List<string> Terms(SqliteTransaction snapshot, string prefix)
     {
         var terms = new List<string>();
         using var command = snapshot.Connection!.CreateCommand();
         command.Transaction = snapshot;
-        command.CommandText = "SELECT term FROM series_fts_terms WHERE term >= $after AND term < $upper LIMIT 1";
-        var after = command.Parameters.AddWithValue("$after", prefix);
+        command.CommandText = "SELECT term FROM series_fts_terms WHERE term >= $from AND term < $upper LIMIT 1";
+        var from = command.Parameters.AddWithValue("$from", prefix);
         command.Parameters.AddWithValue("$upper", SearchText.UpperBound(prefix));
         while (terms.Count <= SearchText.MaxExpandedTerms && command.ExecuteScalar() is string term)
         {
             terms.Add(term);
-            if (terms.Count == 1)
-            {
-                command.CommandText = "SELECT term FROM series_fts_terms WHERE term > $after AND term < $upper LIMIT 1";
-            }
-
-            after.Value = term;
+            from.Value = term + "\u0001";
         }
 
         return terms;

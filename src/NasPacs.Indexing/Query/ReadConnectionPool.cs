@@ -24,7 +24,8 @@ internal sealed class ReadConnectionPool : IDisposable
     private readonly IndexDatabase _database;
     private readonly string _connectionString;
     private readonly ConcurrentBag<SqliteConnection> _idle = [];
-    private readonly Lazy<bool> _ready;
+    private readonly Lock _readyLock = new();
+    private volatile bool _ready;
     private int _idleCount;
     private int _opened;
     private volatile bool _disposed;
@@ -42,13 +43,6 @@ internal sealed class ReadConnectionPool : IDisposable
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
-
-        // The first use creates and migrates the file through the writer's path, once.
-        _ready = new Lazy<bool>(() =>
-        {
-            using var first = _database.Open();
-            return true;
-        });
     }
 
     /// <summary>Connections opened by this pool so far (tests and diagnostics).</summary>
@@ -64,7 +58,7 @@ internal sealed class ReadConnectionPool : IDisposable
             return new Lease(this, connection);
         }
 
-        _ = _ready.Value;
+        EnsureMigrated();
         return new Lease(this, OpenNew());
     }
 
@@ -74,6 +68,24 @@ internal sealed class ReadConnectionPool : IDisposable
         while (_idle.TryTake(out var connection))
         {
             connection.Dispose();
+        }
+    }
+
+    /// <summary>The first use creates and migrates the file through the writer's path; a failure is retried by the next use.</summary>
+    private void EnsureMigrated()
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        lock (_readyLock)
+        {
+            if (!_ready)
+            {
+                using var first = _database.Open();
+                _ready = true;
+            }
         }
     }
 

@@ -26,6 +26,9 @@ CREATE VIRTUAL TABLE series_fts USING fts5 (
     content = 'series', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4'
 );
 INSERT INTO series_fts (series_fts) VALUES ('rebuild');
+-- One segment: a search that probes the index row by row seeks once per term instead of once per segment (measured on
+-- 100,000 series: 44 µs per probe of two terms before, 8 µs after).
+INSERT INTO series_fts (series_fts) VALUES ('optimize');
 
 -- The terms of series_fts, one row per occurrence: IndexQuery lists the terms a longer prefix matches from it (reading
 -- the first occurrence of each term only) and searches for those terms instead of the prefix.

@@ -47,7 +47,8 @@ export function renderSearch(view, query) {
     try {
       const result = await api('/api/search', { params });
       if (mine !== ticket) return;
-      status.textContent = result.total === 0 ? 'No series match.' : `${fmt.n(result.total)} series`;
+      // Counts stop at 10,000 (total_capped): "10,000+ series".
+      status.textContent = result.total === 0 ? 'No series match.' : `${fmt.n(result.total)}${result.total_capped ? '+' : ''} series`;
       clear(results, orthancSearchAction({ q: state.q, modality: state.modality, from: state.from, to: state.to, total: result.total }), table(result), pager(result.page, result.page_size, result.total, run));
     } catch (e) {
       if (mine === ticket) status.textContent = e.message;
