@@ -6,15 +6,21 @@ using NasPacs.Api.Nas;
 using NasPacs.Api.Orthanc;
 using NasPacs.Api.Roots;
 using NasPacs.Api.Search;
+using NasPacs.Api.Security;
 using NasPacs.Api.Shares;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSecrets();
+if (Secrets.TryRunCommand(builder, args))
+{
+    return;
+}
 
 builder.Services.AddNasRoots();
+builder.Services.AddNasPacsSecurity();
 builder.Services.AddNasPacsHealthChecks();
 builder.Services.AddShares();
 builder.Services.AddOrthanc();
-builder.Services.AddRateLimiter(_ => { });
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(json =>
@@ -28,16 +34,29 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseTransportSecurity();
+app.UseSecurityHeaders();
+app.UseSignInPage();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
 app.UseRateLimiter();
+app.UseAuditTrail();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.UseCsrfCheck();
 
-app.MapOpenApi();
-app.MapHealthApi();
-app.MapIndexApi();
-app.MapSearchApi();
-app.MapNasApi();
-app.MapShares();
-app.MapOrthanc();
+// Every route goes through the secured group: its policy comes from Security/RoutePolicies.cs.
+var routes = app.MapSecured();
+routes.MapOpenApi();
+routes.MapHealthApi();
+routes.MapAuthApi();
+routes.MapUsersApi();
+routes.MapIndexApi();
+routes.MapSearchApi();
+routes.MapNasApi();
+routes.MapShares();
+routes.MapOrthanc();
 
 app.Run();

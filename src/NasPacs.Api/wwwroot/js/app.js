@@ -4,9 +4,12 @@ import { renderSeries } from './series.js';
 import { renderErrors } from './errors.js';
 import { renderShares } from './shares.js';
 import { renderOrthanc } from './orthanc.js';
+import { renderUsers } from './users.js';
+import { renderAudit } from './audit.js';
+import { api, session, toSignIn } from './api.js';
 import { h, clear } from './dom.js';
 
-// Hash routes: #/ dashboard, #/search?q=…, #/series/{key}, #/errors?category=…
+// Hash routes: #/ dashboard, #/search?q=…, #/series/{key}, #/errors?category=…, #/users and #/audit (admins)
 const routes = [
   { pattern: /^#?\/?$/, nav: 'dashboard', render: renderDashboard, title: 'Dashboard' },
   { pattern: /^#\/search$/, nav: 'search', render: renderSearch, title: 'Search' },
@@ -14,6 +17,8 @@ const routes = [
   { pattern: /^#\/errors$/, nav: 'errors', render: renderErrors, title: 'Errors' },
   { pattern: /^#\/shares$/, nav: 'shares', render: renderShares, title: 'Shares' },
   { pattern: /^#\/orthanc$/, nav: 'orthanc', render: renderOrthanc, title: 'Orthanc' },
+  { pattern: /^#\/users$/, nav: 'users', render: renderUsers, title: 'Users' },
+  { pattern: /^#\/audit$/, nav: 'audit', render: renderAudit, title: 'Audit' },
 ];
 
 let leave = null;
@@ -36,5 +41,18 @@ function route() {
   leave = match.r.render(view, new URLSearchParams(query), ...args) ?? null;
 }
 
-window.addEventListener('hashchange', route);
-route();
+// Who is signed in: their name, the admin pages for admins, and signing out.
+async function start() {
+  const current = await session();
+  if (!current.authenticated) { toSignIn(); return; }
+  document.getElementById('who-name').textContent = `${current.user.name} (${current.user.role})`;
+  for (const a of document.querySelectorAll('[data-admin]')) a.hidden = current.user.role !== 'admin';
+  document.getElementById('sign-out').addEventListener('click', async () => {
+    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    location.assign('/login.html');
+  });
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+start().catch(() => clear(document.getElementById('view'), h('p', { class: 'alert', role: 'alert' }, 'The server cannot be reached.')));
