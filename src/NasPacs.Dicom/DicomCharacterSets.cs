@@ -133,6 +133,9 @@ internal sealed class DicomCharacterSet
         return builder.ToString();
     }
 
+    /// <summary>Decodes bytes the caller has found to hold no escape sequence: all in the first character set.</summary>
+    public string DecodeUnescaped(ReadOnlySpan<byte> bytes) => _charsets[0].Decode(bytes);
+
     private string DecodeEscaped(ReadOnlySpan<byte> fragment, bool personName)
     {
         var charset = Charset.FromEscape(fragment, out var escapeLength);

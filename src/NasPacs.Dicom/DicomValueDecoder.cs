@@ -128,7 +128,7 @@ internal static class DicomValueDecoder
         if (value.IndexOf((byte)0x1B) < 0)
         {
             // Without escapes, trailing 0x20/0x00 bytes are always padding characters (no multi-byte set uses them as trail bytes).
-            return charset.Decode(TrimEnd(value), personName: false);
+            return charset.DecodeUnescaped(TrimEnd(value));
         }
 
         return charset.Decode(value, personName: false).TrimEnd(' ', '\0');
