@@ -55,16 +55,20 @@ foreach (var delay in delays)
     Row(delay, rtt, "listing", "NasPacs.Smb (16 folders at once)", listed, listWatch.Elapsed);
 
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var readWatch = Stopwatch.StartNew();
     await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = inFlight }, async (e, ct) =>
     {
-        var buffer = new byte[8192];
-        await source.ReadPrefixAsync(e.RelativePath, buffer, ct);
+        // Pooled, so that the bytes allocated per file are the client's, not the harness's.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        await source.ReadPrefixAsync(e.RelativePath, buffer.AsMemory(0, 8192), ct);
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
     });
     readWatch.Stop();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
     var adapted = SmbFileSourceFactory.MetricsOf(source)!.MaxRequestsInFlight;
-    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, {poolSize} connections; {(proxy is null ? "client" : "client + proxy")} CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file)", entries.Count, readWatch.Elapsed);
+    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, {poolSize} connections; {(proxy is null ? "client" : "client + proxy")} CPU {cpu.TotalMicroseconds / entries.Count:0} µs/file, {allocated / entries.Count:0} B allocated/file)", entries.Count, readWatch.Elapsed);
     var floor = TimeSpan.FromMilliseconds(entries.Count * rtt / inFlight);
     Row(delay, rtt, "header reads floor", "files × RTT ÷ in flight", entries.Count, floor);
 
