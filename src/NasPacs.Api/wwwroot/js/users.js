@@ -8,7 +8,7 @@ export function renderUsers(view) {
   const status = h('p', { role: 'status', class: 'muted' });
   const tbody = h('tbody');
   const name = h('input', { id: 'new-name', autocomplete: 'off', required: true, maxlength: 64 });
-  const role = h('select', { id: 'new-role' }, roles.map(r => h('option', { value: r }, r)));
+  const role = h('select', { id: 'new-role', 'aria-label': 'Role' }, roles.map(r => h('option', { value: r }, r)));
   const password = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true });
   const tokens = h('div');
 

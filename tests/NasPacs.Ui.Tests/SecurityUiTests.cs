@@ -1,0 +1,91 @@
+using Microsoft.Playwright;
+
+namespace NasPacs.Ui.Tests;
+
+/// <summary>Issue #8 in real Chromium: the sign-in page, roles in the navigation, and a CSP the UI keeps.</summary>
+public sealed class SecurityUiTests
+{
+    private const float Timeout = 60_000;
+
+    [ChromiumFact]
+    public async Task SignIn_WrongThenRight_ReachesDashboardWithoutCspViolations()
+    {
+        using var server = new UiServer(new() { ["NasPacs:IndexEmptyRootsOnStart"] = "false" });
+        var (playwright, browser) = await Browser.LaunchPlainAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+
+        // Without a session the app page sends the browser to the sign-in page.
+        await page.GotoAsync(server.BaseUrl + "/#/search");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\.html"), new() { Timeout = Timeout });
+
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong user name or password", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(page, "security-1-sign-in-failed");
+
+        await Browser.SignInAsync(page, server.BaseUrl, "admin", server.AdminPassword);
+        await Assertions.Expect(page.Locator("#who-name")).ToHaveTextAsync("admin (admin)", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("live")).ToContainTextAsync("Live", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeVisibleAsync();
+
+        // Every page of the app under the CSP.
+        foreach (var name in new[] { "Search", "Errors", "Shares", "Orthanc", "Users", "Audit", "Dashboard" })
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        }
+
+        Assert.Empty(violations);
+    }
+
+    [ChromiumFact]
+    public async Task Admin_CreatesViewer_ViewerSeesNoAdminPagesAndCannotStartIndexing()
+    {
+        using var server = new UiServer(new() { ["NasPacs:IndexEmptyRootsOnStart"] = "false" });
+        var (playwright, browser) = await Browser.LaunchPlainAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var admin = await browser.NewPageAsync();
+        await Browser.SignInAsync(admin, server.BaseUrl, "admin", server.AdminPassword);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await admin.GetByLabel("User name", new() { Exact = true }).FillAsync("vera");
+        await admin.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("viewer");
+        await admin.GetByLabel("Password", new() { Exact = true }).FillAsync("vera-password-1234");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("table[aria-label=Users] tr[data-user=vera]")).ToContainTextAsync("enabled", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(admin, "security-2-users");
+
+        var viewer = await (await browser.NewContextAsync()).NewPageAsync();
+        await Browser.SignInAsync(viewer, server.BaseUrl, "vera", "vera-password-1234");
+        await Assertions.Expect(viewer.Locator("#who-name")).ToHaveTextAsync("vera (viewer)", new() { Timeout = Timeout });
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeHiddenAsync();
+        var card = viewer.Locator("[data-root=sample]");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Start indexing" }).ClickAsync();
+        await Assertions.Expect(card).ToContainTextAsync("Forbidden", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(viewer, "security-3-viewer-refused");
+
+        // The refusal is in the audit log the admin reads.
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("table[aria-label=Audit] tbody")).ToContainTextAsync("POST /api/index/start", new() { Timeout = Timeout });
+        await Assertions.Expect(admin.Locator("table[aria-label=Audit] tbody tr").Filter(new() { HasText = "vera" }).First).ToContainTextAsync("403");
+        await Browser.ScreenshotAsync(admin, "security-4-audit");
+
+        // Signing out ends the session.
+        await viewer.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(viewer).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\.html"), new() { Timeout = Timeout });
+        await viewer.GotoAsync(server.BaseUrl + "/");
+        await Assertions.Expect(viewer).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\.html"), new() { Timeout = Timeout });
+    }
+}
