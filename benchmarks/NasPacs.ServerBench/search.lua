@@ -13,6 +13,11 @@ local queries = {
   "/api/search?q=P00&page=2&pageSize=50",
   "/api/search?modality=MR&sort=-study_date&page=10",
 }
+-- Since sign-in (#8) every route needs a token: NASPACS_TOKEN=<an API token of a viewer> wrk … -s search.lua …
+local token = os.getenv("NASPACS_TOKEN")
+if token then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
 local i = 0
 request = function()
   i = i + 1
