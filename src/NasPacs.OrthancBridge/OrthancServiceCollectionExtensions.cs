@@ -62,6 +62,9 @@ public static class OrthancServiceCollectionExtensions
                     UseProxy = false,
                 };
             })
+            // Four log lines per upload (and a stack trace per refused connection) drown the push log; the bridge logs
+            // retries, rejected files and outcomes itself. Header values stay redacted should a logger be added back.
+            .RemoveAllLoggers()
             .RedactLoggedHeaders(_ => true);
         services.TryAddSingleton<OrthancClient>();
         services.TryAddSingleton<OrthancResilience>();
