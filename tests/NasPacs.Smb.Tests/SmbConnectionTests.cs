@@ -97,6 +97,41 @@ public sealed class SmbConnectionTests
     }
 
     [Fact]
+    public async Task SendAsync_ReadWithDestination_CopiesDataThereAndReportsCount()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        var destination = new byte[500];
+        var sending = server.Client.SendAsync([ReadRequest(500)], related: false, readIndex: 0, destination, CancellationToken.None);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+        var body = ResponseSamples.Read(300)[Smb2Header.Size..];
+        body[^1] = 0x5A;
+
+        await server.RespondAsync(request, NtStatus.Success, credits: 1, body);
+
+        var response = (await sending.WaitAsync(Wait))[0];
+        Assert.Equal(300, response.DeliveredBytes);
+        Assert.Equal(0x5A, destination[299]);
+        Assert.Equal(0, destination[300]);
+    }
+
+    [Fact]
+    public async Task SendAsync_ReadReturnsMoreThanAsked_FailsConnectionWithoutWritingOrHanging()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        var destination = new byte[100];
+        var sending = server.Client.SendAsync([ReadRequest(100)], related: false, readIndex: 0, destination, CancellationToken.None);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+        var body = ResponseSamples.Read(300)[Smb2Header.Size..];
+        body.AsSpan(16).Fill(0x5A);
+
+        await server.RespondAsync(request, NtStatus.Success, credits: 1, body);
+
+        var error = await Assert.ThrowsAsync<SmbConnectionException>(() => sending.WaitAsync(Wait));
+        Assert.Contains("protocol", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.All(destination, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public async Task SendAsync_RacingDisposal_FailsAsConnectionFailure()
     {
         // A request that meets a connection being torn down must see the connection's failure (retried by the source
@@ -116,6 +151,8 @@ public sealed class SmbConnectionTests
             }
         }
     }
+
+    private static Smb2Request ReadRequest(int length) => new(Smb2Command.Read, Read.BuildRequest(new FileId(1, 2), 0, length), length);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -45,6 +45,12 @@ internal sealed class PendingCompound : IValueTaskSource<Smb2Response[]>
 
     public bool Encrypted { get; }
 
+    /// <summary>Which message is a READ whose data goes straight to <see cref="ReadDestination"/>; -1 for none.</summary>
+    public int ReadIndex { get; init; } = -1;
+
+    /// <summary>Where the data of message <see cref="ReadIndex"/> goes; its length is the most the READ may return.</summary>
+    public Memory<byte> ReadDestination { get; init; }
+
     /// <summary>Per message, the async id the server gave it with STATUS_PENDING (0 until then): what a CANCEL names.</summary>
     public ulong[] AsyncIds { get; }
 

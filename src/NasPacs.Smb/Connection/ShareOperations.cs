@@ -22,6 +22,8 @@ internal static class ShareOperations
                 new Smb2Request(Smb2Command.Close, Close.BuildRequest(FileId.Related)),
             ],
             related: true,
+            readIndex: 1,
+            destination[..want],
             cancellationToken).ConfigureAwait(false);
         var created = Create.ParseResponse(responses[0].EnsureStatus().Message);
         if (responses[1].Status == NtStatus.EndOfFile)
@@ -29,9 +31,8 @@ internal static class ShareOperations
             return (0, created.EndOfFile, responses[2].RoundTrip);
         }
 
-        var data = Read.ParseResponse(responses[1].EnsureStatus().Message, want);
-        data.CopyTo(destination.Span);
-        return (data.Length, created.EndOfFile, responses[2].RoundTrip);
+        // The connection validated the READ response and copied its data into the destination.
+        return (responses[1].EnsureStatus().DeliveredBytes, created.EndOfFile, responses[2].RoundTrip);
     }
 
     /// <summary>Size, time and kind of a file or folder in one round trip (CREATE + CLOSE), <see langword="null"/> when it does not exist; and that round trip.</summary>

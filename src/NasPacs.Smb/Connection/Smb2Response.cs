@@ -3,28 +3,30 @@ using NasPacs.Smb.Protocol;
 namespace NasPacs.Smb.Connection;
 
 /// <summary>One response message (header included) as received, signature already checked.</summary>
-/// <remarks>The messages of one compounded response share the array their frame was copied or decrypted into.</remarks>
 internal sealed class Smb2Response
 {
-    private readonly byte[] _frame;
-    private readonly int _offset;
-    private readonly int _length;
+    private readonly byte[] _message;
 
-    public Smb2Response(Smb2Header header, byte[] frame, int offset, int length, TimeSpan roundTrip)
+    public Smb2Response(Smb2Header header, byte[] message, TimeSpan roundTrip, int deliveredBytes = -1)
     {
         Header = header;
         RoundTrip = roundTrip;
-        _frame = frame;
-        _offset = offset;
-        _length = length;
+        DeliveredBytes = deliveredBytes;
+        _message = message;
     }
+
+    /// <summary>
+    /// For a READ sent with a destination: the bytes already validated and copied there (the message then holds only
+    /// its header and body); -1 otherwise.
+    /// </summary>
+    public int DeliveredBytes { get; }
 
     public Smb2Header Header { get; }
 
     /// <summary>From queueing the request to reading this response off the socket: the network and the server, not the caller's waits.</summary>
     public TimeSpan RoundTrip { get; }
 
-    public ReadOnlySpan<byte> Message => _frame.AsSpan(_offset, _length);
+    public ReadOnlySpan<byte> Message => _message;
 
     public uint Status => Header.Status;
 

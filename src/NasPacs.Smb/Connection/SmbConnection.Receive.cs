@@ -66,8 +66,10 @@ internal sealed partial class SmbConnection
                 end += read;
             }
         }
-        catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or SmbProtocolException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Whatever ends the loop (a dropped socket, a protocol violation, or a fault of ours) must fail the
+            // connection: a reader that stopped silently would leave every waiting request hanging.
             Fail(ex);
         }
         finally
@@ -88,13 +90,16 @@ internal sealed partial class SmbConnection
         return length;
     }
 
-    /// <summary>Copies (or decrypts) the frame once into an array its responses share, then dispatches each message.</summary>
+    /// <summary>
+    /// Dispatches each message of a frame straight from the receive buffer (or, encrypted, from a pooled buffer it is
+    /// decrypted into); only what a caller keeps is copied out (<see cref="Dispatch"/>).
+    /// </summary>
     private void ProcessFrame(ReadOnlySpan<byte> frame)
     {
         var protocol = Wire.U32(frame, 0, "ProtocolId");
         if (protocol != MessageCipher.TransformProtocolId)
         {
-            ProcessMessages(frame.ToArray(), encrypted: false);
+            ProcessMessages(frame, encrypted: false);
             return;
         }
 
@@ -103,17 +108,24 @@ internal sealed partial class SmbConnection
             throw new SmbProtocolException("The server sent an encrypted message on a session without encryption keys.");
         }
 
-        var plain = new byte[Math.Max(0, frame.Length - MessageCipher.TransformHeaderSize)];
-        _cipher.Decrypt(frame, SessionId, plain);
-        ProcessMessages(plain, encrypted: true);
+        var plain = ArrayPool<byte>.Shared.Rent(frame.Length);
+        try
+        {
+            var length = _cipher.Decrypt(frame, SessionId, plain);
+            ProcessMessages(plain.AsSpan(0, length), encrypted: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain);
+        }
     }
 
-    private void ProcessMessages(byte[] frame, bool encrypted)
+    private void ProcessMessages(ReadOnlySpan<byte> frame, bool encrypted)
     {
         var at = 0;
         while (true)
         {
-            var rest = frame.AsSpan(at);
+            var rest = frame[at..];
             var header = Smb2Header.Read(rest);
             var length = rest.Length;
             if (header.NextCommand != 0)
@@ -131,7 +143,7 @@ internal sealed partial class SmbConnection
                 throw new SmbProtocolException("The server sent a request instead of a response.");
             }
 
-            Dispatch(header, frame, at, length, encrypted);
+            Dispatch(header, rest[..length], encrypted);
             if (header.NextCommand == 0)
             {
                 return;
@@ -141,7 +153,12 @@ internal sealed partial class SmbConnection
         }
     }
 
-    private void Dispatch(Smb2Header header, byte[] frame, int offset, int length, bool encrypted)
+    /// <remarks>
+    /// The final response is copied into its own array for the caller, except a successful READ whose caller gave a
+    /// destination: its data is validated and copied there, under the lock that a cancelling caller takes before it
+    /// returns (so the buffer is never written after its owner gave up on it), and only its header and body are kept.
+    /// </remarks>
+    private void Dispatch(Smb2Header header, ReadOnlySpan<byte> message, bool encrypted)
     {
         _credits.Release(header.Credits);
         PendingMessage pending;
@@ -155,7 +172,6 @@ internal sealed partial class SmbConnection
 
         var compound = pending.Compound;
         var command = compound.Commands[pending.Index];
-        var message = frame.AsSpan(offset, length);
         var interim = header.Status == NtStatus.Pending && header.IsAsync;
         if (compound.Encrypted && !encrypted)
         {
@@ -190,15 +206,31 @@ internal sealed partial class SmbConnection
             throw new SmbProtocolException($"The server answered a {command} request with a {header.Command} response.");
         }
 
-        bool removed;
+        Smb2Response? response = null;
+        var roundTrip = _time.GetElapsedTime(compound.SentAt);
         lock (_pending)
         {
-            removed = _pending.Remove(header.MessageId);
+            if (_pending.ContainsKey(header.MessageId))
+            {
+                if (pending.Index == compound.ReadIndex && header.Status == NtStatus.Success)
+                {
+                    // A malformed READ throws here with the request still pending, so the connection's failure reaches its caller.
+                    var data = Read.ParseResponse(message, compound.ReadDestination.Length);
+                    data.CopyTo(compound.ReadDestination.Span);
+                    response = new Smb2Response(header, message[..Math.Min(message.Length, Read.ResponseHeaderSize)].ToArray(), roundTrip, data.Length);
+                }
+                else
+                {
+                    response = new Smb2Response(header, message.ToArray(), roundTrip);
+                }
+
+                _pending.Remove(header.MessageId);
+            }
         }
 
-        if (removed)
+        if (response is not null)
         {
-            compound.Deliver(pending.Index, new Smb2Response(header, frame, offset, length, _time.GetElapsedTime(compound.SentAt)));
+            compound.Deliver(pending.Index, response);
         }
     }
 }

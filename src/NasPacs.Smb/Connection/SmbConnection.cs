@@ -100,7 +100,15 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     /// and one proxy or network chunk. A cancelled caller gets <see cref="OperationCanceledException"/> at once and
     /// the server is asked to CANCEL what it had answered with STATUS_PENDING.
     /// </remarks>
-    public async Task<Smb2Response[]> SendAsync(IReadOnlyList<Smb2Request> requests, bool related, CancellationToken cancellationToken, MessageObserver? observer = null)
+    public Task<Smb2Response[]> SendAsync(IReadOnlyList<Smb2Request> requests, bool related, CancellationToken cancellationToken, MessageObserver? observer = null) =>
+        SendAsync(requests, related, readIndex: -1, readDestination: default, cancellationToken, observer);
+
+    /// <summary>
+    /// As <see cref="SendAsync(IReadOnlyList{Smb2Request}, bool, CancellationToken, MessageObserver?)"/>; the data of a
+    /// successful READ at <paramref name="readIndex"/> is copied straight into <paramref name="readDestination"/> (at
+    /// most its length) and reported by <see cref="Smb2Response.DeliveredBytes"/>, sparing a copy of the response.
+    /// </summary>
+    public async Task<Smb2Response[]> SendAsync(IReadOnlyList<Smb2Request> requests, bool related, int readIndex, Memory<byte> readDestination, CancellationToken cancellationToken, MessageObserver? observer = null)
     {
         ThrowIfFailed();
         var totalCharge = 0;
@@ -111,7 +119,11 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
         await _credits.WaitAsync(totalCharge, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _inFlight);
-        var compound = new PendingCompound(requests.Count, mustBeSigned: !_encryptAll && _signer is not null, encrypted: _encryptAll && _cipher is not null, _time.GetTimestamp());
+        var compound = new PendingCompound(requests.Count, mustBeSigned: !_encryptAll && _signer is not null, encrypted: _encryptAll && _cipher is not null, _time.GetTimestamp())
+        {
+            ReadIndex = readIndex,
+            ReadDestination = readDestination,
+        };
         try
         {
             bool flush;

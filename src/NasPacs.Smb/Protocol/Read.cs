@@ -3,6 +3,9 @@ namespace NasPacs.Smb.Protocol;
 /// <summary>SMB2 READ request and response (MS-SMB2 §2.2.19, §2.2.20).</summary>
 internal static class Read
 {
+    /// <summary>The SMB2 header and the fixed READ response body before the data.</summary>
+    public const int ResponseHeaderSize = Smb2Header.Size + 16;
+
     public static byte[] BuildRequest(FileId fileId, long offset, int length)
     {
         var body = new byte[49];
