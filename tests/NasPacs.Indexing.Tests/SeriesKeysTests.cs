@@ -1,5 +1,4 @@
 using NasPacs.Indexing.Pipeline;
-using NasPacs.Indexing.Query;
 
 namespace NasPacs.Indexing.Tests;
 
@@ -16,12 +15,4 @@ public class SeriesKeysTests
     [Fact]
     public void Create_WithoutAnyUid_UsesTheFolder()
         => Assert.Equal("folder:p/s", SeriesKeys.Create("", null, "2", "CT", "p/s"));
-
-    [Theory]
-    [InlineData("doe", "\"doe\"*")]
-    [InlineData("DOE^JOHN", "\"DOE\"* \"JOHN\"*")]
-    [InlineData("o'brien AND \"x", "\"o\"* \"brien\"* \"AND\"* \"x\"*")]
-    [InlineData(" ^^ ", null)]
-    public void FullTextQuery_UserText_BecomesQuotedPrefixTerms(string text, string? expected)
-        => Assert.Equal(expected, IndexQuery.FullTextQuery(text));
 }
