@@ -62,8 +62,17 @@ id "$user" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$user"
 printf '%s\n%s\n' "$password" "$password" | smbpasswd -c "$dir/smb.conf" -s -a "$user" >/dev/null
 smbd --foreground --no-process-group --debug-stdout -s "$dir/smb.conf" >"$dir/smbd.log" 2>&1 &
 smbd_pid=$!
-# Wait for smbd to exit before removing its folders: while exiting it still writes there, and rm -rf then fails.
-trap 'kill $smbd_pid 2>/dev/null || true; wait $smbd_pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+# smbd and its children still write to their folders while they exit, so rm -rf can fail at first: retry a few times.
+cleanup() {
+  kill "$smbd_pid" 2>/dev/null || true
+  wait "$smbd_pid" 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$dir" 2>/dev/null || true
+    [ -e "$dir" ] || break
+    sleep 0.5
+  done
+}
+trap cleanup EXIT
 trap 'exit 1' INT TERM
 for _ in $(seq 100); do
   (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1
