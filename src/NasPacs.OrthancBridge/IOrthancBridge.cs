@@ -1,3 +1,5 @@
+using NasPacs.Abstractions.Indexing;
+
 namespace NasPacs.OrthancBridge;
 
 /// <summary>Makes NAS series visible in Orthanc: connection state, series pushes, sync state and background push jobs.</summary>
@@ -17,9 +19,9 @@ public interface IOrthancBridge
     /// <exception cref="OperationCanceledException">Cancelled; what was sent stays.</exception>
     Task<SeriesPushResult> PushSeriesAsync(SeriesOrigin origin, string seriesKey, IProgress<PushProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether Orthanc holds the series, from predicted IDs and the recorded manifest hash (two requests, no scan).</summary>
+    /// <summary>Whether Orthanc holds the series, from predicted IDs and the recorded manifest hash (two requests, no scan; no NAS access).</summary>
     /// <exception cref="OrthancException">Orthanc cannot be asked, or the series is not indexed.</exception>
-    Task<SeriesSyncState> GetSyncStateAsync(SeriesOrigin origin, string seriesKey, CancellationToken cancellationToken = default);
+    Task<SeriesSyncState> GetSyncStateAsync(IIndexQuery index, string seriesKey, CancellationToken cancellationToken = default);
 
     /// <summary>Starts a background push job.</summary>
     IPushJob StartJob(PushJobRequest request);

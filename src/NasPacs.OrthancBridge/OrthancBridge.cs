@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NasPacs.Abstractions.Indexing;
 using NasPacs.OrthancBridge.Client;
 using NasPacs.OrthancBridge.Jobs;
 using NasPacs.OrthancBridge.Push;
@@ -124,10 +125,10 @@ internal sealed class OrthancBridge(
         return result;
     }
 
-    public async Task<SeriesSyncState> GetSyncStateAsync(SeriesOrigin origin, string seriesKey, CancellationToken cancellationToken = default)
+    public async Task<SeriesSyncState> GetSyncStateAsync(IIndexQuery index, string seriesKey, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(origin);
-        var manifest = await SeriesManifest.LoadAsync(origin.Index, seriesKey, cancellationToken).ConfigureAwait(false)
+        ArgumentNullException.ThrowIfNull(index);
+        var manifest = await SeriesManifest.LoadAsync(index, seriesKey, cancellationToken).ConfigureAwait(false)
             ?? throw OrthancErrors.SeriesNotIndexed(seriesKey);
         var state = new SeriesSyncState { SeriesKey = seriesKey, OrthancSeriesId = manifest.SeriesId, NasInstances = manifest.Instances.Count, ManifestHash = manifest.Hash };
         if (manifest.SeriesId is not { } seriesId)

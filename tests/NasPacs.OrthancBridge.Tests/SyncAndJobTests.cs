@@ -14,7 +14,7 @@ public sealed class SyncAndJobTests(SharedOrthanc orthanc) : IClassFixture<Share
         await nas.IndexAsync();
         await using var host = new BridgeHost(orthanc.Server);
 
-        var absent = await host.Bridge.GetSyncStateAsync(nas.Origin, seriesUid);
+        var absent = await host.Bridge.GetSyncStateAsync(nas.Index, seriesUid);
         // Two instances sent by hand: Orthanc holds part of the series.
         using (var client = orthanc.Server.CreateClient())
         {
@@ -25,12 +25,12 @@ public sealed class SyncAndJobTests(SharedOrthanc orthanc) : IClassFixture<Share
             }
         }
 
-        var partial = await host.Bridge.GetSyncStateAsync(nas.Origin, seriesUid);
+        var partial = await host.Bridge.GetSyncStateAsync(nas.Index, seriesUid);
         await host.Bridge.PushSeriesAsync(nas.Origin, seriesUid);
-        var complete = await host.Bridge.GetSyncStateAsync(nas.Origin, seriesUid);
+        var complete = await host.Bridge.GetSyncStateAsync(nas.Index, seriesUid);
         File.SetLastWriteTimeUtc(nas.Folder.Combine("S/ST/SE/IM0004.dcm"), DateTime.UtcNow.AddMinutes(5));
         await nas.IndexAsync();
-        var drifted = await host.Bridge.GetSyncStateAsync(nas.Origin, seriesUid);
+        var drifted = await host.Bridge.GetSyncStateAsync(nas.Index, seriesUid);
 
         Assert.Equal(SyncState.Absent, absent.State);
         Assert.Equal(SyncState.Partial, partial.State);

@@ -52,10 +52,9 @@ internal static class OrthancApi
             return OrthancProblems.From(NotConfigured());
         }
 
-        await using var files = target!.OpenSource();
         try
         {
-            return TypedResults.Ok(await bridge.GetSyncStateAsync(new SeriesOrigin(target.Name, files, target.Query), key!, cancellationToken).ConfigureAwait(false));
+            return TypedResults.Ok(await bridge.GetSyncStateAsync(target!.Query, key!, cancellationToken).ConfigureAwait(false));
         }
         catch (OrthancException ex)
         {
