@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NasPacs.Api.Health;
+using NasPacs.Api.Hosting;
 using NasPacs.Api.Index;
 using NasPacs.Api.Nas;
 using NasPacs.Api.Orthanc;
@@ -16,6 +17,7 @@ if (Secrets.TryRunCommand(builder, args))
     return;
 }
 
+builder.Services.AddHostedService<StaleFileCleanup>();
 builder.Services.AddNasRoots();
 builder.Services.AddNasPacsSecurity();
 builder.Services.AddNasPacsHealthChecks();

@@ -154,6 +154,28 @@ public sealed partial class SecretLeakTests
         Assert.DoesNotContain("Orthanc-Secret-From-Disk", File.ReadAllText(Directory.GetFiles(Path.Combine(data.Path, "keys")).Single()), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SecretFiles_InSecretsPath_AreReadAsSettings()
+    {
+        using var secrets = new NasPacs.Testing.TempFolder("naspacs-secret-files");
+        File.WriteAllText(Path.Combine(secrets.Path, "NasPacs__Orthanc__Password"), "Orthanc-Secret-From-A-File");
+        File.WriteAllText(Path.Combine(secrets.Path, "admin-password"), "Admin-Secret-From-A-File\n");
+        using var factory = new ApiFactory(new()
+        {
+            ["NasPacs:SecretsPath"] = secrets.Path,
+            ["NasPacs:Security:AdminPassword"] = "",
+            ["NasPacs:Security:AdminPasswordFile"] = Path.Combine(secrets.Path, "admin-password"),
+            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
+        });
+
+        var configuration = factory.Services.GetRequiredService<IConfiguration>();
+        using var browser = factory.CreateCookieClient();
+        using var signIn = await BrowserSession.PostLoginAsync(browser, "admin", "Admin-Secret-From-A-File");
+
+        Assert.Equal("Orthanc-Secret-From-A-File", configuration["NasPacs:Orthanc:Password"]);
+        Assert.Equal(System.Net.HttpStatusCode.OK, signIn.StatusCode);
+    }
+
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
 
