@@ -4,7 +4,9 @@
 # samples the server's RSS during each download. The corpus lives in /tmp and is deleted at the end.
 #
 # Usage: benchmarks/sharing/run.sh [RUNS=5] [SIZE_MB=2048]
+#   CONFIG=Release (default) or Debug; NO_BUILD=1 uses the existing build of that configuration.
 set -euo pipefail
+CONFIG=${CONFIG:-Release}
 RUNS=${1:-5}
 SIZE_MB=${2:-2048}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,10 +24,10 @@ trap cleanup EXIT
 echo "corpus: $SIZE_MB MB in $WORK/nas" >&2
 /usr/bin/python3 "$REPO/benchmarks/sharing/make_series.py" "$WORK/nas/series" "$SIZE_MB" 400 >&2
 
-dotnet build -c Release "$REPO/src/NasPacs.Api" -v q -nologo >&2
+[[ "${NO_BUILD:-}" == 1 ]] || dotnet build -c "$CONFIG" "$REPO/src/NasPacs.Api" -v q -nologo >&2
 NasPacs__DataPath="$WORK/data" NasPacs__Roots__bench__Path="$WORK/nas" NasPacs__Security__AdminPassword="$ADMIN_PASSWORD" \
   Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
-  dotnet "$REPO/src/NasPacs.Api/bin/Release/net10.0/NasPacs.Api.dll" --urls "$BASE" > "$WORK/server.log" 2>&1 &
+  dotnet "$REPO/src/NasPacs.Api/bin/$CONFIG/net10.0/NasPacs.Api.dll" --urls "$BASE" > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do curl -sf "$BASE/health/live" > /dev/null && break; sleep 0.5; done
 
@@ -65,4 +67,4 @@ for run in $(seq 1 "$RUNS"); do
   wait "$CURL"; end=$(date +%s.%N)
   python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'$run,server,{s:.3f},{$BYTES/1e6/s:.1f},{$before/1024:.1f},{$peak/1024:.1f}')" "$start" "$end"
 done
-echo "bytes=$BYTES load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" commit=$(git -C "$REPO" rev-parse --short HEAD)" >&2
+echo "bytes=$BYTES load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" commit=$(git -C "$REPO" rev-parse --short HEAD) config=$CONFIG" >&2
