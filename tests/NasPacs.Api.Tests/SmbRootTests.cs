@@ -66,7 +66,7 @@ public sealed class SmbRootTests
         var smb = test.GetProperty("smb");
         Assert.Equal("3.1.1", smb.GetProperty("dialect").GetString());
         // Samba offers SMB 3 encryption, which the client takes by default (EncryptWhenOffered); an encrypted session
-        // does not sign as well (MS-SMB2 3.2.4.1.1), so one of the two must be reported.
+        // is not signed as well (MS-SMB2), so one of the two must be reported.
         Assert.True(smb.GetProperty("encryption").ValueKind == JsonValueKind.String || smb.GetProperty("signing").ValueKind == JsonValueKind.String, smb.ToString());
         Assert.True(smb.GetProperty("round_trip_ms").GetDouble() > 0, smb.ToString());
         Assert.True(smb.GetProperty("files_listed").GetInt64() >= files, smb.ToString());
