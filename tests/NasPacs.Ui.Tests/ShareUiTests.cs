@@ -46,8 +46,19 @@ public sealed class ShareUiTests
         // The recipient: no session, only the link.
         await using var recipientContext = await browser.NewContextAsync(new() { AcceptDownloads = true });
         var recipient = await recipientContext.NewPageAsync();
+        var violations = new List<string>();
+        recipient.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
         await recipient.GotoAsync(link);
         await Assertions.Expect(recipient.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Shared imaging series");
+        // The page's style sheet loads under its CSP (36rem wide main column), and nothing was refused.
+        await Assertions.Expect(recipient.Locator("main")).ToHaveCSSAsync("max-width", "576px");
+        Assert.Empty(violations);
         await Assertions.Expect(recipient.Locator("main")).ToContainTextAsync("FLAIR for the second opinion");
         await Assertions.Expect(recipient.Locator("main")).ToContainTextAsync("T2 FLAIR AX");
         await Assertions.Expect(recipient.Locator("main")).Not.ToContainTextAsync("CLARA");

@@ -12,16 +12,6 @@ namespace NasPacs.Api.Shares;
 /// </summary>
 internal static class SharePages
 {
-    private const string Style = """
-        body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1c2430}
-        main{max-width:36rem;margin:3rem auto;background:#fff;border-radius:8px;padding:2rem;box-shadow:0 1px 4px #0002}
-        h1{font-size:1.4rem;margin-top:0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#5a6472}
-        .button,button{display:inline-block;background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:.6rem 1.2rem;font:inherit;text-decoration:none;cursor:pointer}
-        input{font:inherit;padding:.5rem;border:1px solid #9aa4b2;border-radius:6px;width:100%;box-sizing:border-box;margin:.3rem 0 1rem}
-        .alert{background:#fdecea;border:1px solid #e0a9a3;padding:.6rem 1rem;border-radius:6px}.note{white-space:pre-wrap;background:#f4f6f8;padding:.8rem;border-radius:6px}
-        .muted{color:#5a6472;font-size:.9rem}
-        """;
-
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
     /// <summary>The same page for unknown, malformed, expired, revoked and exhausted links.</summary>
@@ -98,8 +88,8 @@ internal static class SharePages
     }
 
     /// <summary>
-    /// Headers of every public response: not cached, not indexed, no Referer (the token is in the address), only inline
-    /// styles and same-origin forms.
+    /// Headers of every public response: not cached, not indexed, no Referer (the token is in the address), only the
+    /// share pages' own style sheet and same-origin forms.
     /// </summary>
     public static void NoStore(HttpResponse response)
     {
@@ -107,7 +97,7 @@ internal static class SharePages
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         response.Headers["X-Content-Type-Options"] = "nosniff";
-        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }
 
     private static void Row(StringBuilder body, string label, string? value)
@@ -123,5 +113,5 @@ internal static class SharePages
 
     private static string Page(string title, string body)
         => $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        + $"<meta name=\"robots\" content=\"noindex\"><title>{title} · NasPacs</title><style>{Style}</style></head><body><main>{body}</main></body></html>";
+        + $"<meta name=\"robots\" content=\"noindex\"><title>{title} · NasPacs</title><link rel=\"stylesheet\" href=\"/css/share-page.css\"></head><body><main>{body}</main></body></html>";
 }
