@@ -14,7 +14,10 @@ public sealed record PageRequest(int Offset = 0, int Limit = 50)
 /// <summary>One page of a result and the total number of items.</summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <param name="Items">The items of this page.</param>
-/// <param name="Total">Items in the whole result.</param>
+/// <param name="Total">
+/// Items in the whole result. A series search may stop counting at a limit and then reports one more than the limit
+/// ("more than N"; see <see cref="IIndexQuery.SearchSeriesAsync"/>).
+/// </param>
 /// <param name="Offset">The offset of the first item.</param>
 /// <param name="Limit">The page size asked for.</param>
 public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Offset, int Limit);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Indexing.Query;
 using Spectre.Console;
 
 namespace NasPacs.Cli.Commands;
@@ -64,7 +65,10 @@ internal static class SearchCommand
         }
 
         console.Write(table);
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{page.Items.Count:N0} of {page.Total:N0} series."));
+        var total = SearchLimits.IsCapped(page.Total)
+            ? string.Create(CultureInfo.InvariantCulture, $"more than {SearchLimits.CountLimit:N0}")
+            : page.Total.ToString("N0", CultureInfo.InvariantCulture);
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{page.Items.Count:N0} of {total} series."));
         return ExitCodes.Ok;
     }
 }
