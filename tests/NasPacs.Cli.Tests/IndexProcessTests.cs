@@ -192,6 +192,22 @@ public sealed class IndexProcessTests : IDisposable
     {
         private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "naspacs.dll");
 
+        // nobody cannot always reach the build output (a clone under a 0700 folder such as `mktemp -d`), so the
+        // unprivileged runs start a copy of it under the temp folder, deleted when the test process ends.
+        private static readonly Lazy<string> NobodyDll = new(() =>
+        {
+            var copy = new TempFolder("naspacs-cli-build");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => copy.Dispose();
+            File.SetUnixFileMode(copy.Path, (UnixFileMode)0b111_101_101);
+            var build = AppContext.BaseDirectory;
+            foreach (var file in Directory.EnumerateFiles(build, "*", SearchOption.AllDirectories))
+            {
+                File.Copy(file, copy.Combine(Path.GetRelativePath(build, file)));
+            }
+
+            return Path.Combine(copy.Path, "naspacs.dll");
+        });
+
         public static string RepositoryRoot
         {
             get
@@ -214,7 +230,7 @@ public sealed class IndexProcessTests : IDisposable
             if (asNobody)
             {
                 // setpriv (util-linux) drops to nobody so that file permissions apply; HOME points somewhere writable.
-                start = new ProcessStartInfo("setpriv") { ArgumentList = { "--reuid=nobody", "--regid=nogroup", "--clear-groups", "dotnet", Dll } };
+                start = new ProcessStartInfo("setpriv") { ArgumentList = { "--reuid=nobody", "--regid=nogroup", "--clear-groups", "dotnet", NobodyDll.Value } };
                 start.Environment["HOME"] = Path.GetTempPath();
                 start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
             }
@@ -250,7 +266,7 @@ public sealed class IndexProcessTests : IDisposable
                 start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
             }
 
-            start.ArgumentList.Add(Dll);
+            start.ArgumentList.Add(asNobody ? NobodyDll.Value : Dll);
             foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);

@@ -71,10 +71,19 @@ public sealed class SecurityUiTests
         await Browser.SignInAsync(viewer, server.BaseUrl, "vera", "vera-password-1234");
         await Assertions.Expect(viewer.Locator("#who-name")).ToHaveTextAsync("vera (viewer)", new() { Timeout = Timeout });
         await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeHiddenAsync();
+        // The dashboard offers a viewer no run controls, and the server refuses the call if one is made anyway.
         var card = viewer.Locator("[data-root=sample]");
-        await card.GetByRole(AriaRole.Button, new() { Name = "Start indexing" }).ClickAsync();
-        await Assertions.Expect(card).ToContainTextAsync("Forbidden", new() { Timeout = Timeout });
-        await Browser.ScreenshotAsync(viewer, "security-3-viewer-refused");
+        await Assertions.Expect(card).ToContainTextAsync("Your role (viewer) can watch indexing", new() { Timeout = Timeout });
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Start indexing" })).ToBeHiddenAsync();
+        var status = await viewer.EvaluateAsync<int>(
+            """
+            async () => {
+              const { csrf } = await (await fetch('/api/auth/session')).json();
+              return (await fetch('/api/index/start?root=sample', { method: 'POST', headers: { 'X-CSRF-TOKEN': csrf } })).status;
+            }
+            """);
+        Assert.Equal(403, status);
+        await Browser.ScreenshotAsync(viewer, "security-3-viewer-watch-only");
 
         // The refusal is in the audit log the admin reads.
         await admin.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();

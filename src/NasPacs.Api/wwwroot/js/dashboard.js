@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, session } from './api.js';
 import { h, clear, fmt } from './dom.js';
 
 const ACTIVE = ['enumerating', 'indexing', 'paused', 'cancelling'];
@@ -15,11 +15,18 @@ function createCard(root, onAction) {
     refs.stats = h('div', { class: 'stats' }),
     refs.byClass = h('ul', { class: 'errors-by-class', 'aria-label': 'Errors by class' }),
     refs.problem = h('div', { class: 'alert', role: 'alert', hidden: true }),
-    h('div', { class: 'actions' },
+    refs.actions = h('div', { class: 'actions' },
       button('start', 'Start indexing'), button('pause', 'Pause'), button('resume', 'Resume'), button('cancel', 'Cancel'),
       button('test', 'Test connection')),
+    refs.watchOnly = h('p', { class: 'muted', hidden: true }, 'Your role (viewer) can watch indexing; an operator starts, pauses and cancels it.'),
     refs.message = h('p', { class: 'muted', 'aria-live': 'polite' }),
     refs.test = h('div', { class: 'test' }));
+  // Viewers may watch but not control a run (the server refuses them with 403): do not offer what they cannot do.
+  session().then(current => {
+    const viewer = current?.user?.role === 'viewer';
+    refs.actions.hidden = viewer;
+    refs.watchOnly.hidden = !viewer;
+  }).catch(() => {});
   return refs;
 }
 
