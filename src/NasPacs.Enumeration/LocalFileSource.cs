@@ -7,7 +7,7 @@ using Polly;
 namespace NasPacs.Enumeration;
 
 /// <summary>A local disk, a mounted share or a UNC path, walked in parallel with <c>FileSystemEnumerable</c>.</summary>
-internal sealed class LocalFileSource : IFileSource
+internal sealed partial class LocalFileSource : IFileSource
 {
     private readonly LocalFileSourceOptions _options;
     private readonly TimeProvider _time;
@@ -105,28 +105,6 @@ internal sealed class LocalFileSource : IFileSource
             }
 
             return ValueTask.FromResult(total);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw FileErrors.FromException(ex, relativePath);
-        }
-    }
-
-    public ValueTask<Stream> OpenReadAsync(string relativePath, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var full = FullPath(relativePath);
-        try
-        {
-            Stream stream = new FileStream(full, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 64 * 1024,
-                Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
-            });
-            return ValueTask.FromResult(stream);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
