@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Errors;
@@ -7,6 +8,7 @@ using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Hosting;
 using NasPacs.Api.Roots;
+using NasPacs.Api.Security;
 
 namespace NasPacs.Api.Index;
 
@@ -18,9 +20,9 @@ internal static class IndexApi
         var group = app.MapGroup("/api/index").WithTags("Index");
         group.MapPost("/start", StartAsync).WithName("StartIndex").WithSummary("Starts a run on a root (409 while one is active on it).");
         group.MapGet("/status", StatusAsync).WithName("GetIndexStatus").WithSummary("The status of every root, or of one.");
-        group.MapPost("/pause", (RootCatalog c, string? root) => Control(c, root, r => r.Pause(), "pause")).WithName("PauseIndex");
-        group.MapPost("/resume", (RootCatalog c, string? root) => Control(c, root, r => r.Resume(), "resume")).WithName("ResumeIndex");
-        group.MapPost("/cancel", (RootCatalog c, string? root) => Control(c, root, r => r.Cancel(), "cancel")).WithName("CancelIndex");
+        group.MapPost("/pause", (RootCatalog c, string? root, ClaimsPrincipal user) => Control(c, root, r => r.Pause(), "pause", user)).WithName("PauseIndex");
+        group.MapPost("/resume", (RootCatalog c, string? root, ClaimsPrincipal user) => Control(c, root, r => r.Resume(), "resume", user)).WithName("ResumeIndex");
+        group.MapPost("/cancel", (RootCatalog c, string? root, ClaimsPrincipal user) => Control(c, root, r => r.Cancel(), "cancel", user)).WithName("CancelIndex");
         group.MapGet("/events", Events).WithName("IndexEvents").WithSummary("Server-Sent Events: the status of every root, often while a run is active and at every phase change.");
         group.MapGet("/errors", ErrorsAsync).WithName("GetIndexErrors").WithSummary("Error reports, newest first, paged, optionally of one class or run.");
         group.MapGet("/runs", RunsAsync).WithName("GetIndexRuns").WithSummary("Runs of a root, newest first.");
@@ -29,7 +31,7 @@ internal static class IndexApi
     }
 
     private static async Task<Results<Accepted<RootStatus>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        RootCatalog catalog, StatusReporter reporter, string? root, CancellationToken cancellationToken)
+        RootCatalog catalog, StatusReporter reporter, string? root, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var target = errors.Root(catalog, root);
@@ -56,23 +58,23 @@ internal static class IndexApi
         }
 
         var status = await reporter.DescribeAsync([target], cancellationToken).ConfigureAwait(false);
-        return TypedResults.Accepted("/api/index/status?root=" + Uri.EscapeDataString(target.Name), status.Roots[0]);
+        return TypedResults.Accepted("/api/index/status?root=" + Uri.EscapeDataString(target.Name), RootLocations.ForCaller(status.Roots[0], user));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ValidationProblem>> StatusAsync(
-        RootCatalog catalog, StatusReporter reporter, string? root, CancellationToken cancellationToken)
+        RootCatalog catalog, StatusReporter reporter, string? root, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (root is null)
         {
-            return TypedResults.Ok(await reporter.DescribeAllAsync(cancellationToken).ConfigureAwait(false));
+            return TypedResults.Ok(RootLocations.ForCaller(await reporter.DescribeAllAsync(cancellationToken).ConfigureAwait(false), user));
         }
 
         var errors = new RequestErrors();
         var target = errors.Root(catalog, root);
-        return errors.Any ? errors.Problem() : TypedResults.Ok(await reporter.DescribeAsync([target], cancellationToken).ConfigureAwait(false));
+        return errors.Any ? errors.Problem() : TypedResults.Ok(RootLocations.ForCaller(await reporter.DescribeAsync([target], cancellationToken).ConfigureAwait(false), user));
     }
 
-    private static Results<Ok<IndexStatus>, ValidationProblem, ProblemHttpResult> Control(RootCatalog catalog, string? root, Action<IIndexRun> action, string verb)
+    private static Results<Ok<IndexStatus>, ValidationProblem, ProblemHttpResult> Control(RootCatalog catalog, string? root, Action<IIndexRun> action, string verb, ClaimsPrincipal user)
     {
         var errors = new RequestErrors();
         var target = errors.Root(catalog, root);
@@ -83,7 +85,7 @@ internal static class IndexApi
 
         try
         {
-            return TypedResults.Ok(target.Control(action, verb));
+            return TypedResults.Ok(RootLocations.ForCaller(target.Control(action, verb), target.Name, user));
         }
         catch (RunConflictException ex)
         {
@@ -92,18 +94,18 @@ internal static class IndexApi
     }
 
     private static ServerSentEventsResult<StatusResponse> Events(
-        RootCatalog catalog, StatusReporter reporter, IOptions<NasPacsOptions> options, TimeProvider time, CancellationToken cancellationToken)
-        => TypedResults.ServerSentEvents(StatusStream(catalog, reporter, options.Value.LiveStatusInterval, time, cancellationToken), eventType: "status");
+        RootCatalog catalog, StatusReporter reporter, IOptions<NasPacsOptions> options, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => TypedResults.ServerSentEvents(StatusStream(catalog, reporter, options.Value.LiveStatusInterval, time, user, cancellationToken), eventType: "status");
 
     private static async IAsyncEnumerable<StatusResponse> StatusStream(
-        RootCatalog catalog, StatusReporter reporter, TimeSpan interval, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+        RootCatalog catalog, StatusReporter reporter, TimeSpan interval, TimeProvider time, ClaimsPrincipal user, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Idle dashboards still hear from the server every 15 s, so proxies do not drop the connection.
         var idleInterval = TimeSpan.FromSeconds(15);
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = catalog.Signal.NextAsync();
-            yield return await reporter.DescribeAllAsync(cancellationToken).ConfigureAwait(false);
+            yield return RootLocations.ForCaller(await reporter.DescribeAllAsync(cancellationToken).ConfigureAwait(false), user);
             try
             {
                 await changed.WaitAsync(catalog.AnyActive ? interval : idleInterval, time, cancellationToken).ConfigureAwait(false);
@@ -153,14 +155,14 @@ internal static class IndexApi
     }
 
     private static async Task<Results<Ok<Page<IndexRunInfo>>, ValidationProblem>> RunsAsync(
-        RootCatalog catalog, string? root, string? page, string? pageSize, CancellationToken cancellationToken)
+        RootCatalog catalog, string? root, string? page, string? pageSize, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var target = errors.Root(catalog, root);
         var paging = errors.Paging(page, pageSize, 20);
         return errors.Any
             ? errors.Problem()
-            : TypedResults.Ok(await target.Query.GetRunsAsync(new PageRequest(paging.Offset, paging.Limit), cancellationToken).ConfigureAwait(false));
+            : TypedResults.Ok(RootLocations.ForCaller(await target.Query.GetRunsAsync(new PageRequest(paging.Offset, paging.Limit), cancellationToken).ConfigureAwait(false), target.Name, user));
     }
 
     private static Results<PushStreamHttpResult, ValidationProblem> Export(RootCatalog catalog, string? root, bool? relative, CancellationToken cancellationToken)

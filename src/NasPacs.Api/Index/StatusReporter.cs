@@ -7,13 +7,13 @@ namespace NasPacs.Api.Index;
 
 /// <summary>What the dashboard shows for one root.</summary>
 /// <param name="Name">The root's name.</param>
-/// <param name="Location">Its path or URI.</param>
+/// <param name="Location">Its path or URI; admins only (<see langword="null"/> for other roles).</param>
 /// <param name="Kind"><c>local</c> or <c>smb</c>.</param>
 /// <param name="Active">Whether a run is active.</param>
 /// <param name="Status">The design's status fields plus phase, rates and errors by class; <see langword="null"/> before any run.</param>
 /// <param name="Problem">Why the last start or run failed, with a suggestion.</param>
 /// <param name="Totals">What the index holds.</param>
-internal sealed record RootStatus(string Name, string Location, string Kind, bool Active, IndexStatus? Status, RootProblem? Problem, IndexTotals Totals);
+internal sealed record RootStatus(string Name, string? Location, string Kind, bool Active, IndexStatus? Status, RootProblem? Problem, IndexTotals Totals);
 
 /// <summary>The status of every root (or of one).</summary>
 /// <param name="Roots">One entry per root.</param>

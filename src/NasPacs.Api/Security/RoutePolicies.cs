@@ -72,10 +72,11 @@ internal static class RoutePolicies
         // Public share landing, password and download pages: the token is the credential (#5 limits their rate).
         new(Methods.Any, "/s", Access.Anonymous),
 
-        // Liveness for orchestrators; readiness names roots and index errors, so it needs a sign-in.
+        // Liveness and readiness for load balancers and orchestrators, which call without credentials: the answer is the
+        // status only; the checks (root names, index errors) are added for a signed-in admin (Health/HealthApi.cs).
         // (A health check answers any method and changes nothing.)
         new(Methods.Any, "/health/live", Access.Anonymous),
-        new(Methods.Any, "/health/ready", Access.Viewer),
+        new(Methods.Any, "/health/ready", Access.Anonymous),
 
         // The API description.
         new(Methods.Read, "/openapi", Access.Viewer),

@@ -13,7 +13,6 @@ public sealed class AuthenticationTests
     [InlineData("/api/search")]
     [InlineData("/api/index/status")]
     [InlineData("/api/users")]
-    [InlineData("/health/ready")]
     [InlineData("/api/no-such-route")]
     public async Task Api_NoCredentials_Returns401(string url)
     {

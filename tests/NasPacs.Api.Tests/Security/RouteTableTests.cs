@@ -60,7 +60,7 @@ public sealed class RouteTableTests : IClassFixture<RouteTableTests.Server>
     [InlineData("POST", "/s/{token}", "anonymous")]
     [InlineData("GET", "/s/{token}/download", "anonymous")]
     [InlineData("GET", "/health/live", "anonymous")]
-    [InlineData("GET", "/health/ready", "viewer")]
+    [InlineData("GET", "/health/ready", "anonymous")]
     [InlineData("POST", "/api/auth/login", "anonymous")]
     [InlineData("POST", "/api/auth/tokens", "viewer")]
     public void Find_IssueRoutes_GiveTheIssuesRole(string method, string pattern, string expected)

@@ -10,7 +10,8 @@ function createCard(root, onAction) {
     (refs[action] = h('button', { type: 'button', class: action === 'start' ? '' : 'secondary', onclick: () => onAction(root.name, action) }, label));
   refs.card = h('section', { class: 'panel root', 'data-root': root.name, 'aria-labelledby': `root-${root.name}` },
     h('h2', { id: `root-${root.name}` }, `Root ${root.name} `, refs.phase = h('span', { class: 'badge', 'data-testid': 'phase' })),
-    h('p', { class: 'muted mono' }, root.location, ` (${root.kind})`),
+    // The server sends a root's location to admins only; other roles see its name and kind.
+    h('p', { class: 'muted mono', 'data-testid': 'location' }, root.location ?? `${root.kind} root`, root.location ? ` (${root.kind})` : ''),
     refs.progress = h('progress', { max: 1, value: 0, 'aria-label': `Progress of ${root.name}` }),
     refs.stats = h('div', { class: 'stats' }),
     refs.byClass = h('ul', { class: 'errors-by-class', 'aria-label': 'Errors by class' }),
