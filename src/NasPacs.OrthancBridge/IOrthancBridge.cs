@@ -8,6 +8,9 @@ public interface IOrthancBridge
     /// <summary>Whether <c>NasPacs:Orthanc:Url</c> is set.</summary>
     bool IsConfigured { get; }
 
+    /// <summary>Why nothing can be sent to Orthanc (no URL configured), with what to set; null when configured.</summary>
+    OrthancException? ConfigurationError { get; }
+
     /// <summary>Checks Orthanc now: reachable, credentials, version, and whether each provenance metadata name is declared.</summary>
     Task<OrthancConnectionState> GetConnectionStateAsync(CancellationToken cancellationToken = default);
 

@@ -27,6 +27,8 @@ internal sealed class OrthancBridge(
 
     public bool IsConfigured => options.Value.Url is not null;
 
+    public OrthancException? ConfigurationError => IsConfigured ? null : OrthancErrors.NotConfigured();
+
     public IReadOnlyList<IPushJob> Jobs
     {
         get

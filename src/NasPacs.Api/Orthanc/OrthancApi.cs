@@ -36,20 +36,15 @@ internal static class OrthancApi
     private static async Task<Results<Ok<SeriesSyncState>, ValidationProblem, ProblemHttpResult>> SyncAsync(
         IOrthancBridge bridge, RootCatalog catalog, string? key, string? root, CancellationToken cancellationToken)
     {
-        var (target, invalid, missing) = await FindAsync(catalog, key, root, cancellationToken).ConfigureAwait(false);
+        var (target, invalid, problem) = await ResolveAsync(bridge, catalog, key, root, cancellationToken).ConfigureAwait(false);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        if (missing is not null)
+        if (problem is not null)
         {
-            return missing;
-        }
-
-        if (!bridge.IsConfigured)
-        {
-            return OrthancProblems.From(NotConfigured());
+            return problem;
         }
 
         try
@@ -65,20 +60,15 @@ internal static class OrthancApi
     private static async Task<Results<Accepted<PushJobStatus>, ValidationProblem, ProblemHttpResult>> PushAsync(
         IOrthancBridge bridge, RootCatalog catalog, string? key, string? root, CancellationToken cancellationToken)
     {
-        var (target, invalid, missing) = await FindAsync(catalog, key, root, cancellationToken).ConfigureAwait(false);
+        var (target, invalid, problem) = await ResolveAsync(bridge, catalog, key, root, cancellationToken).ConfigureAwait(false);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        if (missing is not null)
+        if (problem is not null)
         {
-            return missing;
-        }
-
-        if (!bridge.IsConfigured)
-        {
-            return OrthancProblems.From(NotConfigured());
+            return problem;
         }
 
         var job = bridge.StartJob(new PushJobRequest
@@ -112,9 +102,9 @@ internal static class OrthancApi
             return errors.Problem();
         }
 
-        if (!bridge.IsConfigured)
+        if (bridge.ConfigurationError is { } notConfigured)
         {
-            return OrthancProblems.From(NotConfigured());
+            return OrthancProblems.From(notConfigured);
         }
 
         var search = new SeriesSearch { Text = q, Modality = string.IsNullOrWhiteSpace(modality) ? null : modality, From = fromDate, To = toDate };
@@ -166,8 +156,12 @@ internal static class OrthancApi
         }
     }
 
-    /// <summary>The root holding <paramref name="key"/>: the named one, else the first that has it.</summary>
-    private static async Task<(NasRoot? Root, ValidationProblem? Invalid, ProblemHttpResult? Missing)> FindAsync(RootCatalog catalog, string? key, string? root, CancellationToken cancellationToken)
+    /// <summary>
+    /// The root holding <paramref name="key"/> (the named one, else the first that has it), or why a series route cannot
+    /// go on: invalid parameters, an unknown series, or no Orthanc configured.
+    /// </summary>
+    private static async Task<(NasRoot? Root, ValidationProblem? Invalid, ProblemHttpResult? Problem)> ResolveAsync(
+        IOrthancBridge bridge, RootCatalog catalog, string? key, string? root, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         if (string.IsNullOrWhiteSpace(key) || key.Length > 1024)
@@ -185,15 +179,10 @@ internal static class OrthancApi
         {
             if (await r.Query.GetSeriesAsync(key!, cancellationToken).ConfigureAwait(false) is not null)
             {
-                return (r, null, null);
+                return bridge.ConfigurationError is { } notConfigured ? (null, null, OrthancProblems.From(notConfigured)) : (r, null, null);
             }
         }
 
         return (null, null, Problems.NotFound($"No series with key '{key}' is in the index."));
     }
-
-    private static OrthancException NotConfigured() => new(
-        Abstractions.Errors.ErrorCategory.Configuration, OrthancErrorCodes.NotConfigured, "No Orthanc server is configured.",
-        "Set NasPacs:Orthanc:Url, NasPacs:Orthanc:Username and the password (environment variable NasPacs__Orthanc__Password, or user secrets); see docs/orthanc.md.",
-        isTransient: false);
 }

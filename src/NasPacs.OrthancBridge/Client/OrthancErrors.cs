@@ -21,7 +21,7 @@ internal static class OrthancErrors
     public static OrthancException NotConfigured() => new(
         ErrorCategory.Configuration, OrthancErrorCodes.NotConfigured,
         "No Orthanc server is configured.",
-        "Set NasPacs:Orthanc:Url (for example http://orthanc:8042), NasPacs:Orthanc:Username, and the password through the environment variable NasPacs__Orthanc__Password or user secrets.",
+        "Set NasPacs:Orthanc:Url (for example http://orthanc:8042), NasPacs:Orthanc:Username, and the password through the environment variable NasPacs__Orthanc__Password or user secrets (see docs/orthanc.md).",
         isTransient: false);
 
     public static OrthancException Unreachable(Uri url, Exception inner) => new(
