@@ -56,4 +56,5 @@ export async function api(path, { method = 'GET', params, body } = {}) {
 
 // The key goes in the path; '/' in fallback keys stays a path separator for the catch-all route.
 export const seriesPath = key => '/api/series/' + key.split('/').map(encodeURIComponent).join('/');
-export const seriesHash = key => '#/series/' + encodeURIComponent(key);
+// With several roots a key may exist in more than one: the root travels with it.
+export const seriesHash = (key, root) => '#/series/' + encodeURIComponent(key) + (root ? '?root=' + encodeURIComponent(root) : '');

@@ -56,10 +56,11 @@ export function orthancAction(series) {
   const problems = h('div', {});
   const box = h('div', { class: 'orthanc-action' }, button, state, h('div', { class: 'orthanc-live' }, progress, line), problems);
   const key = series.series_key;
+  const root = series.root ?? undefined;
 
   async function refresh() {
     try {
-      const s = await api('/api/orthanc/sync', { params: { key } });
+      const s = await api('/api/orthanc/sync', { params: { key, root } });
       state.textContent = `Orthanc: ${SYNC_TEXT[s.state] ?? s.state}` + (s.state === 'partial' ? ` (${fmt.n(s.present_in_orthanc)} / ${fmt.n(s.nas_instances)})` : '');
       state.className = `badge sync-${s.state}`;
       state.title = s.reason;
@@ -76,7 +77,7 @@ export function orthancAction(series) {
     clear(problems);
     line.textContent = 'Starting…';
     try {
-      const job = await post('/api/orthanc/push', { key });
+      const job = await post('/api/orthanc/push', { key, root });
       progress.hidden = false;
       follow(job.id, s => {
         progress.max = Math.max(1, s.files_total, s.instances_done);

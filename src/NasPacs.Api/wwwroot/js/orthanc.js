@@ -44,7 +44,7 @@ export function renderOrthanc(view) {
         h('table', { 'aria-label': 'Recent pushes' },
           h('thead', {}, h('tr', {}, ['Series', 'Root', 'Outcome', 'Instances', 'Sent', 'Already there', 'Failed', 'When', 'Problem'].map(c => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, recent.map(p => h('tr', {},
-            h('td', { class: 'mono' }, h('a', { href: seriesHash(p.series_key) }, p.series_key)), h('td', {}, p.source_name),
+            h('td', { class: 'mono' }, h('a', { href: seriesHash(p.series_key, p.source_name) }, p.series_key)), h('td', {}, p.source_name),
             h('td', {}, h('span', { class: `badge ${p.outcome}` }, fmt.label(p.outcome))),
             h('td', { class: 'num' }, `${fmt.n(p.orthanc_instances)} / ${fmt.n(p.nas_instances)}`), h('td', { class: 'num' }, fmt.n(p.uploaded)),
             h('td', { class: 'num' }, fmt.n(p.already_present)), h('td', { class: 'num' }, fmt.n(p.failed)), h('td', {}, fmt.time(p.ended_at)),

@@ -8,19 +8,20 @@ const FIELDS = [
   ['Sex', s => s.patient_sex], ['Study date', s => fmt.date(s.study_date)], ['Study', s => s.study_description],
   ['Accession number', s => s.accession_number], ['Series', s => s.series_description], ['Series number', s => s.series_number],
   ['Modality', s => s.modality], ['Body part', s => s.body_part_examined], ['Institution', s => s.institution_name],
-  ['Files', s => fmt.n(s.file_count)], ['Size', s => fmt.bytes(s.total_bytes)],
+  ['Files', s => fmt.n(s.file_count)], ['Size', s => fmt.bytes(s.total_bytes)], ['NAS root', s => s.root],
   ['Study Instance UID', s => h('span', { class: 'mono' }, s.study_instance_uid ?? '')],
   ['Series key', s => h('span', { class: 'mono' }, s.series_key)],
 ];
 
-export function renderSeries(view, _query, key) {
+export function renderSeries(view, query, key) {
+  const root = query.get('root') || undefined;
   const body = h('div', {}, h('p', {}, 'Loading…'));
   clear(view, h('p', {}, h('a', { href: '#/search' }, '← Back to search')), body);
 
   async function load(page) {
     try {
-      const d = await api(seriesPath(key), { params: { page, pageSize: 50 } });
-      const s = d.series;
+      const d = await api(seriesPath(key), { params: { root, page, pageSize: 50 } });
+      const s = { ...d.series, root: d.root };
       clear(body,
         h('h1', {}, `${fmt.name(s.patient_name) || 'Unknown patient'} · ${s.modality ?? ''} ${s.series_description ?? ''}`),
         h('section', { class: 'panel', 'aria-label': 'Series details' },
