@@ -20,15 +20,22 @@ for line in sys.stdin:
         continue
     delay, rtt, operation, tool, files, seconds, _, load = cells
     # The adaptive limit and CPU vary per run: keep them apart from the key, list them.
-    key_tool = re.sub(r"adaptive limit now \d+", "adaptive limit", re.sub(r"CPU \d+ µs/file", "CPU", tool))
+    key_tool = re.sub(r" \(.*\)$", "", tool) if "µs/file" in tool else tool
     rows[(delay, operation, key_tool, build)].append((float(rtt), float(seconds), int(files), float(load), tool))
 
-print("| D (ms) | build | operation | tool | runs | RTT (ms) median | seconds median | files/s median | load (1 min) | per run |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+def median_of(pattern, values):
+    found = [float(m.group(1)) for v in values if (m := re.search(pattern, v[4]))]
+    return f"{statistics.median(found):g}" if found else ""
+
+
+print("| D (ms) | build | operation | tool | runs | RTT (ms) median | seconds median | files/s median | client CPU µs/file median | "
+      "proxy CPU µs/file median | pool work items/file median | load (1 min) | per run |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (delay, operation, tool, build), values in sorted(rows.items(), key=lambda kv: (float(kv[0][0]), kv[0][1], kv[0][3])):
     seconds = statistics.median(v[1] for v in values)
     files = values[0][2]
     extras = "; ".join(re.sub(r".*?\((.*)\)$", r"\1", v[4]) if "µs/file" in v[4] else f"{v[1]:.3f} s" for v in values)
     loads = ", ".join(f"{v[3]:.0f}" for v in values)
     print(f"| {delay} | {build} | {operation} | {tool} | {len(values)} | {statistics.median(v[0] for v in values):.2f} | "
-          f"{seconds:.3f} | {files / seconds:.0f} | {loads} | {extras} |")
+          f"{seconds:.3f} | {files / seconds:.0f} | {median_of(r'client CPU (\d+)', values)} | {median_of(r'proxy CPU (\d+)', values)} | "
+          f"{median_of(r'([0-9.]+) pool work items', values)} | {loads} | {extras} |")

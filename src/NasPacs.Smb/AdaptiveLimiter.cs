@@ -9,13 +9,27 @@ namespace NasPacs.Smb;
 /// served in arrival order.
 /// </summary>
 /// <remarks>
+/// A released slot is handed to the next waiter on the releasing thread (issue #7: waking each waiter through the
+/// thread pool was one of the two pool hops per header read, and the largest share of client CPU at 64 callers).
+/// The releasing thread is one that just finished an operation, so the woken operation runs only up to its first
+/// real wait (framing its request) before the releaser goes on; a handoff nested deeper than
+/// <see cref="MaxInlineDepth"/> (operations failing at once, one after another) goes to the thread pool instead, so
+/// the stack stays shallow.
+/// </remarks>
+/// <remarks>
 /// The median, not the mean: on a busy client a few round trips in every window are held up by the scheduler or a
 /// garbage collection for tens of milliseconds. Their mean read as queueing and kept the limit at its floor
 /// (issue #7: it never rose); the median ignores them while still rising with real queueing, which delays most
 /// requests of a window.
 /// </remarks>
-internal sealed class AdaptiveLimiter
+internal sealed partial class AdaptiveLimiter
 {
+    /// <summary>Handoffs nested on one thread before the next one goes through the thread pool.</summary>
+    private const int MaxInlineDepth = 2;
+
+    [ThreadStatic]
+    private static int t_inlineDepth;
+
     /// <summary>Samples per adjustment: small enough to ramp from 16 to 256 in about 4,000 operations at steady latency.</summary>
     private const int WindowSize = 32;
 
@@ -25,7 +39,7 @@ internal sealed class AdaptiveLimiter
     private readonly int _min;
     private readonly int _max;
     private readonly Lock _lock = new();
-    private readonly Queue<TaskCompletionSource> _waiters = new();
+    private readonly Queue<Waiter> _waiters = new();
     private double _limit;
     private int _inUse;
     private double _baseline = double.MaxValue;
@@ -52,6 +66,7 @@ internal sealed class AdaptiveLimiter
 
     public ValueTask WaitAsync(CancellationToken cancellationToken)
     {
+        Waiter waiter;
         lock (_lock)
         {
             if (_waiters.Count == 0 && _inUse < (int)_limit)
@@ -60,21 +75,22 @@ internal sealed class AdaptiveLimiter
                 return ValueTask.CompletedTask;
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(waiter);
-            if (cancellationToken.CanBeCanceled)
+            // The cancellation callback never takes the lock, so a token already cancelled may run it right here.
+            waiter = new Waiter(cancellationToken);
+            if (!waiter.IsCancelled)
             {
-                cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+                _waiters.Enqueue(waiter);
             }
-
-            return new ValueTask(waiter.Task);
         }
+
+        return waiter.AsValueTask();
     }
 
     /// <summary>Ends one operation; <paramref name="latency"/> is its duration when it is a comparable (small) one.</summary>
     public void Release(TimeSpan? latency)
     {
-        List<TaskCompletionSource>? wake = null;
+        Waiter? first = null;
+        List<Waiter>? more = null;
         lock (_lock)
         {
             _inUse--;
@@ -85,22 +101,46 @@ internal sealed class AdaptiveLimiter
 
             while (_inUse < (int)_limit && _waiters.TryDequeue(out var waiter))
             {
-                // A cancelled waiter gives its place to the next one.
-                if (!waiter.Task.IsCompleted)
+                // A cancelled waiter gives its place to the next one; a granted one cannot be cancelled any more.
+                if (waiter.TryGrant())
                 {
                     _inUse++;
-                    (wake ??= []).Add(waiter);
+                    if (first is null)
+                    {
+                        first = waiter;
+                    }
+                    else
+                    {
+                        (more ??= []).Add(waiter);
+                    }
                 }
             }
         }
 
-        wake?.ForEach(w =>
+        if (first is not null)
         {
-            if (!w.TrySetResult())
-            {
-                Release(null); // Cancelled between dequeue and wake: hand the slot on.
-            }
-        });
+            Wake(first);
+            more?.ForEach(Wake);
+        }
+    }
+
+    private static void Wake(Waiter waiter)
+    {
+        if (t_inlineDepth >= MaxInlineDepth)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static w => w.Complete(), waiter, preferLocal: true);
+            return;
+        }
+
+        t_inlineDepth++;
+        try
+        {
+            waiter.Complete();
+        }
+        finally
+        {
+            t_inlineDepth--;
+        }
     }
 
     private void Sample(double milliseconds)

@@ -76,6 +76,64 @@ public sealed class AdaptiveLimiterTests
         await next.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public async Task Release_WithWaiter_RunsItsContinuationOnTheReleasingThread_Issue7()
+    {
+        // Issue #7: each waiter woken through the thread pool was a hop per operation at 64 callers.
+        var limiter = new AdaptiveLimiter(1, 1);
+        await limiter.WaitAsync(CancellationToken.None);
+        var continuedOn = 0;
+        var waiting = WaitThenRecordThreadAsync();
+
+        limiter.Release(null);
+
+        Assert.Equal(Environment.CurrentManagedThreadId, continuedOn);
+        await waiting;
+
+        async Task WaitThenRecordThreadAsync()
+        {
+            await limiter.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            continuedOn = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    [Fact]
+    public async Task Release_LongChainOfWaitersThatReleaseAtOnce_CompletesAllWithoutDeepRecursion()
+    {
+        // Each woken waiter releases at once, as an operation failing synchronously does: inline handoffs would nest
+        // 20,000 deep (and overflow the stack) unless deep ones go through the thread pool.
+        var limiter = new AdaptiveLimiter(1, 1);
+        await limiter.WaitAsync(CancellationToken.None);
+        var completed = 0;
+        var waiters = Enumerable.Range(0, 20_000).Select(_ => WaitThenReleaseAsync()).ToList();
+
+        limiter.Release(null);
+
+        await Task.WhenAll(waiters).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(20_000, completed);
+        await limiter.WaitAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        async Task WaitThenReleaseAsync()
+        {
+            await limiter.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref completed);
+            limiter.Release(null);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_TokenAlreadyCancelled_FailsAndTakesNoSlot()
+    {
+        var limiter = new AdaptiveLimiter(1, 1);
+        await limiter.WaitAsync(CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.WaitAsync(new CancellationToken(canceled: true)).AsTask());
+        var next = limiter.WaitAsync(CancellationToken.None).AsTask();
+        limiter.Release(null);
+
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     private static async Task RunAsync(AdaptiveLimiter limiter, int operations, Func<int, TimeSpan> latency)
     {
         for (var i = 0; i < operations; i++)

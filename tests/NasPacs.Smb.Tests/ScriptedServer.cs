@@ -24,14 +24,14 @@ internal sealed class ScriptedServer : IAsyncDisposable
 
     public SmbConnection Client { get; }
 
-    public static async Task<ScriptedServer> StartAsync(TimeSpan requestTimeout)
+    public static async Task<ScriptedServer> StartAsync(TimeSpan requestTimeout, int targetCredits = 512)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var accept = listener.AcceptSocketAsync();
         await socket.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        return new ScriptedServer(await accept, SmbConnection.Attach(socket, requestTimeout, TimeProvider.System));
+        return new ScriptedServer(await accept, SmbConnection.Attach(socket, requestTimeout, TimeProvider.System, targetCredits));
     }
 
     /// <summary>Reads one frame from the client and returns its messages (headers parsed, bytes kept).</summary>

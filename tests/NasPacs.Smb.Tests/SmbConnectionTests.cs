@@ -96,6 +96,36 @@ public sealed class SmbConnectionTests
         Assert.False(server.Client.IsHealthy);
     }
 
+    [Theory]
+    [InlineData(16, 1 + 16)] // MaxRequestsInFlight 16: target 64 credits, a quarter of it asked at a time.
+    [InlineData(128, 1 + 64)] // The default: target 512, at most 64 more per message.
+    public async Task SendAsync_BelowHalfTheTarget_AsksForMoreCreditsThenOnlyItsCharge_Issue7(int maxRequestsInFlight, int firstAsk)
+    {
+        var target = SmbConnection.TargetCreditsFor(maxRequestsInFlight);
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30), target);
+        var first = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        var request = (await server.ReceiveAsync(Wait))[0].Header;
+        Assert.Equal(firstAsk, request.Credits);
+
+        // Granted enough to hold half the target after the next message's charge: that message asks only for what it spends.
+        await server.RespondAsync(request, NtStatus.Success, credits: (ushort)((target / 2) + 1), ScriptedServer.CloseBody());
+        await first.WaitAsync(Wait);
+        var second = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        var next = (await server.ReceiveAsync(Wait))[0].Header;
+        await server.RespondAsync(next, NtStatus.Success, credits: 1, ScriptedServer.CloseBody());
+        await second.WaitAsync(Wait);
+
+        Assert.Equal(1, next.Credits);
+    }
+
+    [Theory]
+    [InlineData(1, 64)]
+    [InlineData(64, 256)]
+    [InlineData(128, 512)]
+    [InlineData(1024, 4096)]
+    public void TargetCreditsFor_MaxRequestsInFlight_FourPerOperationWithinBounds_Issue7(int maxRequestsInFlight, int expected) =>
+        Assert.Equal(expected, SmbConnection.TargetCreditsFor(maxRequestsInFlight));
+
     [Fact]
     public async Task SendAsync_ReadWithDestination_CopiesDataThereAndReportsCount()
     {

@@ -7,8 +7,8 @@ namespace NasPacs.Smb.Benchmark;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 that holds every chunk for <c>delay</c> in each direction before passing it on
-/// (netem does not exist in this kernel). Order is kept; chunks are released by a clock, not one timer each,
-/// so sub-millisecond delays hold.
+/// (netem does not exist in this kernel). Order is kept; each direction's sender thread sleeps until the oldest
+/// chunk is due (<see cref="PreciseSleep"/>), so sub-millisecond delays hold without spinning.
 /// </summary>
 internal sealed class LatencyProxy : IDisposable
 {
@@ -86,28 +86,10 @@ internal sealed class LatencyProxy : IDisposable
         {
             try
             {
+                PreciseSleep.UseFineTimerSlack();
                 foreach (var (due, data) in queue.GetConsumingEnumerable())
                 {
-                    while (true)
-                    {
-                        var remaining = due - Stopwatch.GetTimestamp();
-                        if (remaining <= 0)
-                        {
-                            break;
-                        }
-
-                        // Sleep(1) lasts about 1.1 ms here; closer than that, yield rather than spin, so that the
-                        // proxy does not take the cores smbd and the client need.
-                        if (remaining > Stopwatch.Frequency * 3 / 2000)
-                        {
-                            Thread.Sleep(1);
-                        }
-                        else
-                        {
-                            Thread.Yield();
-                        }
-                    }
-
+                    PreciseSleep.Until(due);
                     to.Write(data);
                 }
 

@@ -46,7 +46,7 @@ internal sealed partial class SmbConnection
             throw;
         }
 
-        var connection = Attach(socket, options.RequestTimeout, time);
+        var connection = Attach(socket, options.RequestTimeout, time, TargetCreditsFor(options.MaxRequestsInFlight));
         try
         {
             await connection.HandshakeAsync(options, time, linked.Token).ConfigureAwait(false);

@@ -13,7 +13,6 @@ namespace NasPacs.Smb.Connection;
 internal sealed partial class SmbConnection : IAsyncDisposable
 {
     private const int InitialFrameLimit = 1 << 20;
-    private const int TargetCredits = 512;
     private const int OutputBufferSize = 64 << 10;
 
     private readonly Socket _socket;
@@ -25,6 +24,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private readonly Dictionary<ulong, PendingMessage> _pending = [];
     private readonly CreditGate _credits;
     private readonly TimeSpan _requestTimeout;
+    private readonly int _targetCredits;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
@@ -42,10 +42,11 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private int _outputLength;
     private bool _flushing;
 
-    private SmbConnection(Socket socket, TimeSpan requestTimeout, TimeProvider time)
+    private SmbConnection(Socket socket, TimeSpan requestTimeout, TimeProvider time, int targetCredits)
     {
         _socket = socket;
         _requestTimeout = requestTimeout;
+        _targetCredits = targetCredits;
         _time = time;
         _credits = new CreditGate(1, time);
         _readLoop = Task.Run(ReadLoopAsync);
@@ -57,7 +58,18 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     /// A connection over an already connected socket, before any handshake: no session, no tree, one credit.
     /// <see cref="OpenAsync"/> starts from here; tests drive the message layer against a scripted server with it.
     /// </summary>
-    internal static SmbConnection Attach(Socket socket, TimeSpan requestTimeout, TimeProvider time) => new(socket, requestTimeout, time);
+    internal static SmbConnection Attach(Socket socket, TimeSpan requestTimeout, TimeProvider time, int targetCredits = 512) =>
+        new(socket, requestTimeout, time, targetCredits);
+
+    /// <summary>
+    /// The credits a connection keeps in hand for <paramref name="maxRequestsInFlight"/> operations (SmbOptions'
+    /// maximum), all of which may run on one connection: four each (a header read charges three, CREATE + READ + CLOSE),
+    /// at least 64 and at most 8,192 (Samba's default <c>smb2 max credits</c>). 512 for the default of 128.
+    /// </summary>
+    internal static int TargetCreditsFor(int maxRequestsInFlight) => Math.Clamp(maxRequestsInFlight * 4, 64, 8192);
+
+    /// <summary>Credits this connection keeps asking for until it holds them (<see cref="TargetCreditsFor"/>).</summary>
+    public int TargetCredits => _targetCredits;
 
     /// <summary>Observes the exact bytes of a request as sent (for the pre-authentication hash).</summary>
     public delegate void MessageObserver(ReadOnlySpan<byte> message);
@@ -184,7 +196,9 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         {
             plain.Clear();
             var at = 0;
-            var requestCredits = (ushort)(_credits.Available < TargetCredits / 2 ? 64 : 0);
+            // Below half the target, each message asks for a few more than it charges, so the window grows to the target
+            // over a few round trips and then only holds (the server grants up to what is asked, MS-SMB2 §3.3.1.2).
+            var requestCredits = (ushort)(_credits.Available < _targetCredits / 2 ? Math.Min(64, _targetCredits / 4) : 0);
             for (var i = 0; i < requests.Count; i++)
             {
                 var request = requests[i];
