@@ -16,8 +16,12 @@ internal sealed partial class LocalFileSource
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 64 * 1024,
-                Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
+                // Unbuffered and synchronous: callers read large blocks (the share zip reads 256 KiB straight into the
+                // socket's pipe), so a FileStream buffer would only add a copy; and on Linux an "asynchronous" handle runs
+                // every read on a thread-pool thread anyway, while a synchronous one lets the caller read in place
+                // (its ReadAsync still works, as the same hop).
+                BufferSize = 0,
+                Options = FileOptions.SequentialScan,
             });
             return ValueTask.FromResult(stream);
         }

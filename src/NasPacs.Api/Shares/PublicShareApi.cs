@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.Features;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Roots;
@@ -127,14 +126,14 @@ internal static class PublicShareApi
             SharePages.NoStore(response);
             response.ContentType = "application/zip";
             response.Headers.ContentDisposition = $"attachment; filename=\"{zipper.ArchiveFileName(series)}\"";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             try
             {
-                await zipper.WriteAsync(response.Body, new SeriesZipRequest(series, root.Query, source, share.Compression), context.RequestAborted).ConfigureAwait(false);
+                // Straight into Kestrel's pipe: the zipper reads the files into its memory and flushes as it goes.
+                await zipper.WriteAsync(response.BodyWriter, new SeriesZipRequest(series, root.Query, source, share.Compression), context.RequestAborted).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // The client went away; the reads have stopped. Nothing more to send.
+                // The client went away (the request was aborted or the connection stopped reading); the reads have stopped.
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 
@@ -8,10 +9,11 @@ public interface ISeriesZipStreamer
 {
     /// <summary>
     /// Writes the series' files (in index order, named <c>{PatientID}_{StudyDate}/{SeriesNumber}_{SeriesDescription}/IM_00001.dcm</c>)
-    /// to <paramref name="destination"/>, which may be write-only, non-seekable and async-only (an HTTP response). Files that
-    /// changed or vanished since indexing are listed in a <c>MISSING.txt</c> entry instead. Cancelling stops the reads at once.
+    /// to <paramref name="destination"/> (an HTTP response's body writer, or <see cref="PipeWriter.Create(Stream, StreamPipeWriterOptions?)"/>
+    /// over a stream), flushing as it goes; completing the writer is the caller's. Files that changed or vanished since indexing
+    /// are listed in a <c>MISSING.txt</c> entry instead. Cancelling, or the writer's reader going away, stops the reads at once.
     /// </summary>
-    Task<ZipStreamResult> WriteAsync(Stream destination, SeriesZipRequest request, CancellationToken cancellationToken = default);
+    Task<ZipStreamResult> WriteAsync(PipeWriter destination, SeriesZipRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>A download file name for the series that carries no patient data (<c>series_{StudyDate}_{SeriesNumber}.zip</c>).</summary>
     string ArchiveFileName(SeriesSummary series);

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.IO.Hashing;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,17 +11,17 @@ using NasPacs.Abstractions.Indexing;
 namespace NasPacs.Sharing.Zip;
 
 /// <summary>
-/// Zips a series with <see cref="ZipArchive"/> in create mode over a non-seekable stream: each entry gets a data descriptor
-/// (general purpose bit 3, APPNOTE 4.3.9), so nothing is buffered or sought back; ZIP64 records (APPNOTE 4.3.14, 4.4.1.4)
-/// are written when the archive passes 4 GiB or 65,535 entries. Only the central directory's per-entry records stay in memory
-/// until the end (about 1 KB per file), which a streamed zip cannot avoid.
+/// Zips a series forward-only into a <see cref="PipeWriter"/> (the HTTP response's): a stored file is read straight into the
+/// pipe's memory in <see cref="ShareOptions.ReadBufferSize"/> segments, its CRC-32 computed on that same memory, so each byte
+/// is copied once on its way from the file to the socket; each entry ends with a data descriptor, so nothing is sought back
+/// (see <see cref="ZipWriter"/>). Memory: one segment in flight plus the central directory (about 100 bytes per file).
 /// </summary>
-internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, ILogger<SeriesZipStreamer> logger) : ISeriesZipStreamer
+internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, TimeProvider clock, ILogger<SeriesZipStreamer> logger) : ISeriesZipStreamer
 {
     private const int PageSize = PageRequest.MaxLimit;
     private const int MaxMissingLines = 10_000;
-    private static readonly DateTimeOffset OldestDosTime = new(1980, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset NewestDosTime = new(2107, 12, 31, 0, 0, 0, TimeSpan.Zero);
+    private const ushort Stored = 0;
+    private const ushort Deflated = 8;
 
     public string ArchiveFileName(SeriesSummary series)
     {
@@ -27,71 +29,60 @@ internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, ILogger<
         return $"series_{ZipEntryNames.Part(series.StudyDate, "nodate")}_{ZipEntryNames.Part(series.SeriesNumber, "0")}.zip";
     }
 
-    public async Task<ZipStreamResult> WriteAsync(Stream destination, SeriesZipRequest request, CancellationToken cancellationToken = default)
+    public async Task<ZipStreamResult> WriteAsync(PipeWriter destination, SeriesZipRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(request);
-        var level = request.Compression == ShareCompression.Deflate ? CompressionLevel.Fastest : CompressionLevel.NoCompression;
         var folder = ZipEntryNames.Folder(request.Series);
+        var zip = new ZipWriter(destination);
         var missing = new List<string>();
-        var buffer = ArrayPool<byte>.Shared.Rent(options.Value.ReadBufferSize);
-        var output = new CoalescingWriteStream(destination);
         int number = 0, written = 0, missingCount = 0;
         long bytes = 0;
         try
         {
-            await using (var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false))
+            var width = 5;
+            for (var offset = 0; ; offset += PageSize)
             {
-                try
+                var page = await request.Index.GetSeriesFilesAsync(request.Series.SeriesKey, new PageRequest(offset, PageSize), cancellationToken).ConfigureAwait(false);
+                if (offset == 0)
                 {
-                    var width = 5;
-                    for (var offset = 0; ; offset += PageSize)
+                    width = ZipEntryNames.Width(page.Total);
+                }
+
+                foreach (var file in page.Items)
+                {
+                    var name = ZipEntryNames.File(++number, width);
+                    var (copied, problem) = await AddAsync(zip, folder + name, file, request, cancellationToken).ConfigureAwait(false);
+                    bytes += copied;
+                    if (problem is null)
                     {
-                        var page = await request.Index.GetSeriesFilesAsync(request.Series.SeriesKey, new PageRequest(offset, PageSize), cancellationToken).ConfigureAwait(false);
-                        if (offset == 0)
-                        {
-                            width = ZipEntryNames.Width(page.Total);
-                        }
-
-                        foreach (var file in page.Items)
-                        {
-                            var name = ZipEntryNames.File(++number, width);
-                            var (copied, problem) = await AddAsync(zip, folder + name, file, request.Source, level, buffer, cancellationToken).ConfigureAwait(false);
-                            bytes += copied;
-                            if (problem is null)
-                            {
-                                written++;
-                                continue;
-                            }
-
-                            missingCount++;
-                            if (missing.Count < MaxMissingLines)
-                            {
-                                missing.Add($"{name}  {problem}");
-                            }
-                        }
-
-                        if (page.Items.Count < PageSize)
-                        {
-                            break;
-                        }
+                        written++;
+                        continue;
                     }
 
-                    if (missingCount > 0)
+                    missingCount++;
+                    if (missing.Count < MaxMissingLines)
                     {
-                        await WriteMissingAsync(zip, folder, missing, missingCount, number, cancellationToken).ConfigureAwait(false);
-                        logger.FilesMissing(missingCount, number);
+                        missing.Add($"{name}  {problem}");
                     }
                 }
-                catch
+
+                if (page.Items.Count < PageSize)
                 {
-                    // The archive's closing records must not go to a client that has gone or to a broken stream.
-                    output.Abandon();
-                    throw;
+                    break;
                 }
             }
 
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (missingCount > 0)
+            {
+                var text = new MemoryStream(MissingText(missing, missingCount, number));
+                await WriteEntryAsync(zip, folder + "MISSING.txt", Deflated, clock.GetUtcNow().UtcDateTime, text, text.Length, cancellationToken).ConfigureAwait(false);
+                logger.FilesMissing(missingCount, number);
+            }
+
+            // Closing records only after everything else went out whole: a failure above leaves the archive unterminated.
+            zip.Finish();
+            await FlushAsync(destination, cancellationToken).ConfigureAwait(false);
             return new ZipStreamResult(written, missingCount, bytes);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -99,18 +90,12 @@ internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, ILogger<
             logger.ZipCancelled(written);
             throw;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            await output.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>Adds one file; returns the bytes read and, when it is not in the zip whole, why.</summary>
-    private static async Task<(long Copied, string? Problem)> AddAsync(
-        ZipArchive zip, string name, IndexedFile file, IFileSource source, CompressionLevel level, byte[] buffer, CancellationToken cancellationToken)
+    private async Task<(long Copied, string? Problem)> AddAsync(ZipWriter zip, string name, IndexedFile file, SeriesZipRequest request, CancellationToken cancellationToken)
     {
-        var current = await source.GetEntryAsync(file.RelativePath, cancellationToken).ConfigureAwait(false);
+        var current = await request.Source.GetEntryAsync(file.RelativePath, cancellationToken).ConfigureAwait(false);
         if (current is not { } entry)
         {
             return (0, "vanished from the NAS after the series was indexed");
@@ -124,46 +109,128 @@ internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, ILogger<
         Stream input;
         try
         {
-            input = await source.OpenReadAsync(file.RelativePath, cancellationToken).ConfigureAwait(false);
+            input = await request.Source.OpenReadAsync(file.RelativePath, cancellationToken).ConfigureAwait(false);
         }
         catch (FileSourceException ex)
         {
             return (0, $"could not be read ({ex.Code})");
         }
 
-        var zipEntry = zip.CreateEntry(name, level);
-        zipEntry.LastWriteTime = entry.LastWriteTimeUtc < OldestDosTime ? OldestDosTime : entry.LastWriteTimeUtc > NewestDosTime ? NewestDosTime : entry.LastWriteTimeUtc;
-        long copied = 0;
         await using (input.ConfigureAwait(false))
         {
-            var target = await zipEntry.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (target.ConfigureAwait(false))
+            var method = request.Compression == ShareCompression.Deflate ? Deflated : Stored;
+            var (copied, failed) = await WriteEntryAsync(zip, name, method, entry.LastWriteTimeUtc.UtcDateTime, input, file.Size, cancellationToken).ConfigureAwait(false);
+            return failed ? (copied, "failed part-way through reading; the copy in this zip is incomplete")
+                : copied == file.Size ? (copied, null)
+                : (copied, "became shorter while being read; the copy in this zip is incomplete");
+        }
+    }
+
+    /// <summary>
+    /// Writes one entry of at most <paramref name="size"/> bytes of <paramref name="input"/>. A read that fails part-way ends
+    /// the entry with what was read (its CRC matches those bytes) and reports it; cancellation and a gone client throw.
+    /// </summary>
+    private async Task<(long Copied, bool Failed)> WriteEntryAsync(
+        ZipWriter zip, string name, ushort method, DateTime lastWrite, Stream input, long size, CancellationToken cancellationToken)
+    {
+        zip.BeginEntry(name, method, lastWrite, size);
+        var output = zip.Output;
+        var segment = options.Value.ReadBufferSize;
+        var crc = new Crc32();
+        long copied = 0;
+        var failed = false;
+        var deflated = method == Deflated ? new BufferWriterStream(output) : null;
+        var deflater = deflated is null ? null : new DeflateStream(deflated, CompressionLevel.Fastest, leaveOpen: true);
+        var buffer = deflater is null ? null : ArrayPool<byte>.Shared.Rent(segment);
+        try
+        {
+            while (copied < size)
             {
+                // Stored: read into the pipe's own memory, which then goes to the socket as it is.
+                var target = buffer is null ? output.GetMemory(segment) : buffer.AsMemory();
+                target = target[..(int)Math.Min(Math.Min(target.Length, segment), size - copied)];
+                int read;
                 try
                 {
-                    while (copied < file.Size)
-                    {
-                        var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, file.Size - copied)), cancellationToken).ConfigureAwait(false);
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        copied += read;
-                    }
+                    read = await ReadAsync(input, target, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or FileSourceException && !cancellationToken.IsCancellationRequested)
                 {
-                    return (copied, "failed part-way through reading; the copy in this zip is incomplete");
+                    failed = true;
+                    break;
                 }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                var data = target.Span[..read];
+                crc.Append(data);
+                copied += read;
+                if (deflater is null)
+                {
+                    output.Advance(read);
+                    zip.Advanced(read);
+                }
+                else
+                {
+                    deflater.Write(data);
+                }
+
+                await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+
+            long compressed = copied;
+            if (deflater is not null)
+            {
+                deflater.Dispose(); // writes the last block into the pipe (memory only, no I/O)
+                compressed = deflated!.BytesWritten;
+                zip.Advanced(compressed);
+            }
+
+            zip.EndEntry(crc.GetCurrentHashAsUInt32(), compressed, copied);
+            return (copied, failed);
+        }
+        finally
+        {
+            // After a normal end the deflater is disposed already; after a throw its last block must go nowhere.
+            deflated?.Abandon();
+            deflater?.Dispose();
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-
-        return copied == file.Size ? (copied, null) : (copied, "became shorter while being read; the copy in this zip is incomplete");
     }
 
-    private static async Task WriteMissingAsync(ZipArchive zip, string folder, List<string> lines, int missing, int total, CancellationToken cancellationToken)
+    /// <summary>
+    /// A synchronous file stream is read in place: on Linux its ReadAsync would only move the same blocking read to another
+    /// thread-pool thread, once per segment. Every other stream (the SMB client's) is read asynchronously.
+    /// </summary>
+    private static ValueTask<int> ReadAsync(Stream input, Memory<byte> target, CancellationToken cancellationToken)
+    {
+        if (input is FileStream { IsAsync: false } or MemoryStream)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(input.Read(target.Span));
+        }
+
+        return input.ReadAsync(target, cancellationToken);
+    }
+
+    /// <summary>Hands what is written to the client; waits only when the client is behind (the pipe's back-pressure).</summary>
+    private static async ValueTask FlushAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            // The reader (the connection) is gone: stop reading the NAS.
+            throw new OperationCanceledException("The client stopped reading the zip.");
+        }
+    }
+
+    private static byte[] MissingText(List<string> lines, int missing, int total)
     {
         var text = new StringBuilder()
             .Append("These files of the series are not in this zip (").Append(missing).Append(" of ").Append(total).Append("):\r\n\r\n");
@@ -178,11 +245,6 @@ internal sealed class SeriesZipStreamer(IOptions<ShareOptions> options, ILogger<
         }
 
         text.Append("\r\nAsk the sender to index the folder again and share the series anew.\r\n");
-        var entry = zip.CreateEntry(folder + "MISSING.txt", CompressionLevel.Optimal);
-        var target = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (target.ConfigureAwait(false))
-        {
-            await target.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
-        }
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Indexing;
@@ -20,7 +21,7 @@ public sealed class SeriesZipStreamerTests : IDisposable
     };
 
     private readonly TempFolder _folder = new("naspacs-zip");
-    private readonly SeriesZipStreamer _streamer = new(Options.Create(new ShareOptions { DatabasePath = "unused", ReadBufferSize = 64 * 1024 }), NullLogger<SeriesZipStreamer>.Instance);
+    private readonly SeriesZipStreamer _streamer = new(Options.Create(new ShareOptions { DatabasePath = "unused", ReadBufferSize = 64 * 1024 }), TimeProvider.System, NullLogger<SeriesZipStreamer>.Instance);
 
     public void Dispose() => _folder.Dispose();
 
@@ -141,7 +142,7 @@ public sealed class SeriesZipStreamerTests : IDisposable
         await using var output = new AsyncOnlyStream(Stream.Null);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => _streamer.WriteAsync(output, new SeriesZipRequest(Series, new ListIndex(Series, source.Index()), source), cancel.Token));
+            () => _streamer.WriteAsync(PipeWriter.Create(output), new SeriesZipRequest(Series, new ListIndex(Series, source.Index()), source), cancel.Token));
 
         Assert.InRange(source.BytesRead, 1_500_000, 2_000_000);
     }
@@ -154,7 +155,10 @@ public sealed class SeriesZipStreamerTests : IDisposable
     {
         await using var file = File.Create(zipPath);
         await using var output = new AsyncOnlyStream(file);
-        return await _streamer.WriteAsync(output, new SeriesZipRequest(Series, new ListIndex(Series, files), source, compression));
+        var writer = PipeWriter.Create(output);
+        var result = await _streamer.WriteAsync(writer, new SeriesZipRequest(Series, new ListIndex(Series, files), source, compression));
+        await writer.CompleteAsync();
+        return result;
     }
 
     private string NasWith(params (string Path, int Size)[] files)
