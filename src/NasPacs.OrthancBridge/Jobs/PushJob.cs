@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Abstractions.Jobs;
 using NasPacs.OrthancBridge.Push;
 
 namespace NasPacs.OrthancBridge.Jobs;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Jobs;
 using NasPacs.OrthancBridge.Client;
 
 namespace NasPacs.OrthancBridge.Push;
