@@ -9,16 +9,18 @@ using NasPacs.Indexing;
 
 // naspacs-serverbench corpus <out> <patients> <studies/patient> <series/study> <instances/series>
 // naspacs-serverbench sse <base-url> <root> <dashboards>
-// naspacs-serverbench query <index.db> <rounds>
+// naspacs-serverbench query <index.db> <rounds> [only searches whose name contains this]
 //   Runs search.lua's searches in-process through IIndexQuery (no HTTP), <rounds> times each, one at a time, and prints
 //   p50/p90/max per search: what one client costs the database.
 //   Starts a run on <root> with <dashboards> clients reading /api/index/events, waits for the end, prints the run's
-//   duration and rate as the server measured them, and the events each dashboard received.
+//   duration and rate as the server measured them, and the events each dashboard received. NASPACS_TOKEN: an API token.
+//   sse_pairs.sh runs it in interleaved pairs on fresh indexes and adds the server's CPU seconds.
 return args switch
 {
     ["corpus", var output, var p, var s, var r, var i] => Corpus(output, Int(p), Int(s), Int(r), Int(i)),
     ["sse", var baseUrl, var root, var dashboards] => await SseAsync(new Uri(baseUrl), root, Int(dashboards)),
-    ["query", var database, var rounds] => await QueryAsync(database, Int(rounds)),
+    ["query", var database, var rounds] => await QueryAsync(database, Int(rounds), null),
+    ["query", var database, var rounds, var only] => await QueryAsync(database, Int(rounds), only),
     _ => Usage(),
 };
 
@@ -42,6 +44,12 @@ static int Corpus(string output, int patients, int studies, int series, int inst
 static async Task<int> SseAsync(Uri baseUrl, string root, int dashboards)
 {
     using var client = new HttpClient { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
+    if (Environment.GetEnvironmentVariable("NASPACS_TOKEN") is { Length: > 0 } token)
+    {
+        // Since sign-in (#8): an API token of an operator (starting a run needs one).
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
+
     using var stop = new CancellationTokenSource();
     var events = new long[dashboards];
     var readers = Enumerable.Range(0, dashboards).Select(async d =>
@@ -96,7 +104,7 @@ static async Task<int> SseAsync(Uri baseUrl, string root, int dashboards)
     return 0;
 }
 
-static async Task<int> QueryAsync(string database, int rounds)
+static async Task<int> QueryAsync(string database, int rounds, string? only)
 {
     // The searches of search.lua, as SearchApi turns them into SeriesSearch (page size 50 unless given).
     (string Name, SeriesSearch Search)[] searches =
@@ -120,7 +128,7 @@ static async Task<int> QueryAsync(string database, int rounds)
     await using var services = new ServiceCollection().AddNasIndexing(o => o.DatabasePath = database).BuildServiceProvider();
     var query = services.GetRequiredService<IIndexQuery>();
     Console.WriteLine($"{"search",-40} {"total",8} {"p50 ms",8} {"p90 ms",8} {"max ms",8} {"cpu ms",8}");
-    foreach (var (name, search) in searches)
+    foreach (var (name, search) in searches.Where(s => only is null || s.Name.Contains(only, StringComparison.Ordinal)))
     {
         var times = new double[rounds];
         long total = 0;

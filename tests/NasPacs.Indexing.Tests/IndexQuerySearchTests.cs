@@ -50,6 +50,53 @@ public sealed class IndexQuerySearchTests : IDisposable
         Assert.Equal(50, all.Items.Count);
     }
 
+    [Fact]
+    public async Task SearchSeriesAsync_Issue4_CountStopsAtOneThousandAndPagesStillMatch()
+    {
+        var rows = Seed(Broad);
+
+        var from = new DateOnly(2024, 1, 2);
+
+        var text = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", From = from, Page = new PageRequest(50, 50) });
+
+        var expected = Ordered(rows.Where(r => Matches(r, "synth", null, from, null)), SeriesSort.StudyDate, descending: true).ToList();
+        Assert.Equal(1_000, SearchLimits.CountLimit);
+        Assert.True(expected.Count > 1_000);
+        Assert.Equal(1_001, text.Total);
+        Assert.Equal(expected.Skip(50).Take(50).Select(r => r.Key), text.Items.Select(s => s.SeriesKey));
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_RelevanceOverMoreThanTheLimit_RanksOnlyMatches()
+    {
+        var rows = Seed(Broad);
+
+        var page = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", Sort = SeriesSort.Relevance, Page = new PageRequest(0, 200) });
+
+        Assert.True(SearchLimits.IsCapped(page.Total));
+        Assert.Equal(200, page.Items.Count);
+        Assert.All(page.Items, s => Assert.StartsWith("SYNTH^", s.PatientName, StringComparison.Ordinal));
+        Assert.Equal(200, page.Items.Select(s => s.SeriesKey).Distinct().Count());
+        Assert.True(rows.Count(r => r.Name is not null) > SearchLimits.CountLimit);
+    }
+
+    [Theory]
+    [InlineData(1_001, 10_000, 100_000, 10_010)]   // the capped count reached a tenth of the ids: ten times as many
+    [InlineData(1_001, 100_000, 100_000, 1_001)]    // it read every id: that is all there are
+    [InlineData(1_001, 10, 100_000, 100_000)]       // never more than there are rows
+    [InlineData(1_001, 0, 100_000, 1_001)]
+    public void EstimateMatches_CappedCount_ScalesByTheIdsItReached(long counted, long reached, long maxId, long expected)
+        => Assert.Equal(expected, IndexQuery.EstimateMatches(counted, reached, maxId));
+
+    [Theory]
+    [InlineData(0, 50_000, 100_000, true)]      // half the rows match: the first page is ~100 rows into the index
+    [InlineData(0, 2_000, 100_000, false)]      // 2 %: ~2,500 probes cost more than sorting 2,000 matches
+    [InlineData(0, 1_000, 1_000, false)]        // not more than the count limit: sorting is cheap
+    [InlineData(1_950, 100_000, 100_000, true)] // deep, but within MaxWalkedRows
+    [InlineData(2_000, 100_000, 100_000, false)] // deeper than MaxWalkedRows: sort
+    public void Walk_MatchesAndRows_WalksOnlyWhenProbingIsCheaper(int offset, long matches, long rows, bool expected)
+        => Assert.Equal(expected, IndexQuery.Walk(new PageRequest(offset, 50), matches, rows));
+
     [Theory]
     [InlineData("NP-004217", new[] { "NP-004217" })]
     [InlineData("np 004217", new[] { "NP-004217", "XP-000001" })]
@@ -86,6 +133,7 @@ public sealed class IndexQuerySearchTests : IDisposable
                 data.Add(sort, descending, "synth", "CT", false, 100);
                 data.Add(sort, descending, "p0001", null, false, 0);    // narrow text: sorts the matches
                 data.Add(sort, descending, null, "MR", true, 50);
+                data.Add(sort, descending, null, "CT", false, 100);    // a modality's own index for every sort (V003)
                 data.Add(sort, descending, "synth", null, true, 0);
             }
         }
@@ -108,6 +156,31 @@ public sealed class IndexQuerySearchTests : IDisposable
         var expected = Ordered(rows.Where(r => Matches(r, text, modality, from, to)), sort, descending).ToList();
         Assert.Equal(Math.Min(expected.Count, SearchLimits.CountLimit + 1), page.Total);
         Assert.Equal(expected.Skip(offset).Take(50).Select(r => r.Key), page.Items.Select(s => s.SeriesKey));
+    }
+
+    [Theory]
+    [InlineData("s.file_count")]
+    [InlineData("s.last_seen")]
+    public void Schema_ModalityThenFileCountOrLastSeen_WalksAnIndexInsteadOfSorting(string column)
+    {
+        Seed(3);
+
+        using var connection = Writer();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT s.id FROM series s WHERE s.modality = 'CT' ORDER BY {column} DESC, s.id DESC LIMIT 50";
+        var details = new List<string>();
+        using (var reader = explain.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                details.Add(reader.GetString(3));
+            }
+        }
+
+        var plan = string.Join(" | ", details);
+
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+        Assert.Contains("series_by_modality_", plan, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,8 +24,8 @@ internal sealed record SeriesRow(
 }
 
 /// <summary>
-/// A page of search results. Matches are counted up to 10,000 per root; when more match, <paramref name="TotalCapped"/>
-/// is true and <paramref name="Total"/> is the count so far (10,000 for one root): show "10,000+".
+/// A page of search results. Matches are counted up to 1,000 per root (<c>SearchLimits.CountLimit</c>); when more match,
+/// <paramref name="TotalCapped"/> is true and <paramref name="Total"/> is the count so far (1,000 for one root): show "1,000+".
 /// </summary>
 internal sealed record SearchPage(IReadOnlyList<SeriesRow> Items, long Total, int Page, int PageSize, string Sort, bool TotalCapped);
 

@@ -157,9 +157,6 @@ internal sealed partial class IndexQuery : IIndexQuery, IDisposable
         return Task.FromResult(new IndexTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), Text(reader, 4)));
     }
 
-    /// <summary>The FTS5 query for what a person typed, with every last token a prefix (see <see cref="SearchText"/>).</summary>
-    internal static string? FullTextQuery(string? text) => SearchText.Build(text);
-
     private static PageRequest Checked(PageRequest? page)
     {
         page ??= new PageRequest();

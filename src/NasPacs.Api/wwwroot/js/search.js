@@ -47,7 +47,7 @@ export function renderSearch(view, query) {
     try {
       const result = await api('/api/search', { params });
       if (mine !== ticket) return;
-      // Counts stop at 10,000 (total_capped): "10,000+ series".
+      // Counts stop at 1,000 (total_capped): "1,000+ series".
       status.textContent = result.total === 0 ? 'No series match.' : `${fmt.n(result.total)}${result.total_capped ? '+' : ''} series`;
       clear(results, orthancSearchAction({ q: state.q, modality: state.modality, from: state.from, to: state.to, total: result.total }), table(result), pager(result.page, result.page_size, result.total, run));
     } catch (e) {
