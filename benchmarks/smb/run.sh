@@ -80,6 +80,7 @@ done
 build="$dir/bench"
 dotnet build -c Release "$here/NasPacs.Smb.Benchmark" -o "$build" >"$dir/build.log" || { cat "$dir/build.log"; exit 1; }
 echo "commit $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- "$here/../../src/NasPacs.Smb" || echo ' + uncommitted changes'), $(nproc) cores"
+export SMB_BENCH_SMBD_CONF="$dir/smb.conf"  # the harness reports this smbd's CPU per file
 for run in $(seq "$runs"); do
   echo "## run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ -n "$compare" ]; then

@@ -29,13 +29,14 @@ def median_of(pattern, values):
 
 
 print("| D (ms) | build | operation | tool | runs | RTT (ms) median | seconds median | files/s median | client CPU µs/file median | "
-      "proxy CPU µs/file median | pool work items/file median | load (1 min) | per run |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "proxy CPU µs/file median | smbd CPU µs/file median | pool work items/file median | load (1 min) | per run |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (delay, operation, tool, build), values in sorted(rows.items(), key=lambda kv: (float(kv[0][0]), kv[0][1], kv[0][3])):
     seconds = statistics.median(v[1] for v in values)
     files = values[0][2]
     extras = "; ".join(re.sub(r".*?\((.*)\)$", r"\1", v[4]) if "µs/file" in v[4] else f"{v[1]:.3f} s" for v in values)
     loads = ", ".join(f"{v[3]:.0f}" for v in values)
+    client, proxy, server = (median_of(rf"{who} CPU (\d+)", values) for who in ("client", "proxy", "smbd"))
+    work_items = median_of(r"([0-9.]+) pool work items", values)
     print(f"| {delay} | {build} | {operation} | {tool} | {len(values)} | {statistics.median(v[0] for v in values):.2f} | "
-          f"{seconds:.3f} | {files / seconds:.0f} | {median_of(r'client CPU (\d+)', values)} | {median_of(r'proxy CPU (\d+)', values)} | "
-          f"{median_of(r'([0-9.]+) pool work items', values)} | {loads} | {extras} |")
+          f"{seconds:.3f} | {files / seconds:.0f} | {client} | {proxy} | {server} | {work_items} | {loads} | {extras} |")

@@ -113,7 +113,12 @@ internal sealed class SmbFileSource : IFileSource
             return 0;
         }
 
-        var (read, size, _) = await RunAsync((c, ct) => ShareOperations.ReadPrefixAsync(c, path, destination, ct), relativePath, cancellationToken, r => destination.Length <= 65536 ? r.RoundTrip : null).ConfigureAwait(false);
+        var (read, size, _) = await RunAsync(
+            (path, destination),
+            static (c, s, ct) => ShareOperations.ReadPrefixAsync(c, s.path, s.destination, ct),
+            relativePath,
+            cancellationToken,
+            static (r, s) => s.destination.Length <= 65536 ? r.RoundTrip : null).ConfigureAwait(false);
         _prefixReads.Add(1, _time);
         if (read == destination.Length || read >= size)
         {
@@ -132,10 +137,11 @@ internal sealed class SmbFileSource : IFileSource
     {
         var path = ToSmbPath(relativePath);
         return await RunAsync(
-            async (c, ct) =>
+            (path, relativePath),
+            static async (c, s, ct) =>
             {
-                var created = await ShareOperations.OpenAsync(c, path, ct).ConfigureAwait(false);
-                return (Stream)new SmbReadStream(c, created.FileId, created.EndOfFile, relativePath);
+                var created = await ShareOperations.OpenAsync(c, s.path, ct).ConfigureAwait(false);
+                return (Stream)new SmbReadStream(c, created.FileId, created.EndOfFile, s.relativePath);
             },
             relativePath,
             cancellationToken).ConfigureAwait(false);
@@ -144,7 +150,7 @@ internal sealed class SmbFileSource : IFileSource
     public async ValueTask<FileEntry?> GetEntryAsync(string relativePath, CancellationToken cancellationToken = default)
     {
         var path = ToSmbPath(relativePath);
-        var (result, _) = await RunAsync((c, ct) => ShareOperations.StatAsync(c, path, ct), relativePath, cancellationToken, r => r.RoundTrip).ConfigureAwait(false);
+        var (result, _) = await RunAsync(path, static (c, p, ct) => ShareOperations.StatAsync(c, p, ct), relativePath, cancellationToken, static (r, _) => r.RoundTrip).ConfigureAwait(false);
         return result is { IsDirectory: false } file
             ? new FileEntry(relativePath, file.EndOfFile, Wire.FileTime(file.LastWriteTime))
             : null;
@@ -154,7 +160,7 @@ internal sealed class SmbFileSource : IFileSource
     internal Task<List<DirectoryEntry>> ListAsync(string relativeFolder, CancellationToken cancellationToken)
     {
         var path = ToSmbPath(relativeFolder);
-        return RunAsync((c, ct) => ShareOperations.ListAsync(c, path, ct), relativeFolder, cancellationToken);
+        return RunAsync(path, static (c, p, ct) => ShareOperations.ListAsync(c, p, ct), relativeFolder, cancellationToken);
     }
 
     /// <summary>
@@ -162,13 +168,14 @@ internal sealed class SmbFileSource : IFileSource
     /// tries again on a fresh one (reads are idempotent). Every failure leaves as a classified exception.
     /// </summary>
     /// <remarks>
+    /// The operation takes its arguments as <paramref name="state"/>, so that a static lambda allocates no closure per call.
     /// Small operations (prefix reads up to 64 KiB, stats) feed their round trip (<paramref name="roundTripOf"/>) to the
     /// adaptive in-flight limit; listings and large reads would only add noise. It is the round trip the connection
     /// measured, from queueing the compound to reading its response, not the whole operation: waits for a pooled
     /// connection or for credits, and the thread-pool hop back to the caller, grow with the number of callers on a
     /// busy client and read as a server queueing, which held the limit at its floor (issue #7).
     /// </remarks>
-    private async Task<T> RunAsync<T>(Func<SmbConnection, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken, Func<T, TimeSpan?>? roundTripOf = null)
+    private async Task<T> RunAsync<TState, T>(TState state, Func<SmbConnection, TState, CancellationToken, Task<T>> operation, string path, CancellationToken cancellationToken, Func<T, TState, TimeSpan?>? roundTripOf = null)
     {
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         TimeSpan? latency = null;
@@ -181,8 +188,8 @@ internal sealed class SmbFileSource : IFileSource
                 try
                 {
                     connection = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
-                    var result = await operation(connection, cancellationToken).ConfigureAwait(false);
-                    latency = attempt == 0 ? roundTripOf?.Invoke(result) : null;
+                    var result = await operation(connection, state, cancellationToken).ConfigureAwait(false);
+                    latency = attempt == 0 ? roundTripOf?.Invoke(result, state) : null;
                     return result;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && attempt < _options.RetryCount && SmbErrors.NeedsNewConnection(ex))

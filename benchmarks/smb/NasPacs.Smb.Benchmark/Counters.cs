@@ -9,11 +9,12 @@ namespace NasPacs.Smb.Benchmark;
 /// lock contentions and context switches (summed over the threads alive at each reading), the same counters
 /// dotnet-counters shows, read in-process so that they cover exactly the measured interval.
 /// </summary>
-internal readonly record struct Counters(TimeSpan Cpu, TimeSpan ProxyCpu, long Allocated, long WorkItems, long Contentions, long ContextSwitches)
+internal readonly record struct Counters(TimeSpan Cpu, TimeSpan ProxyCpu, TimeSpan ServerCpu, long Allocated, long WorkItems, long Contentions, long ContextSwitches)
 {
     public static Counters Take(ProxyProcess? proxy) => new(
         Process.GetCurrentProcess().TotalProcessorTime,
         proxy?.Cpu ?? TimeSpan.Zero,
+        SmbdCpu(Environment.GetEnvironmentVariable("SMB_BENCH_SMBD_CONF")),
         GC.GetTotalAllocatedBytes(precise: true),
         ThreadPool.CompletedWorkItemCount,
         Monitor.LockContentionCount,
@@ -23,8 +24,47 @@ internal readonly record struct Counters(TimeSpan Cpu, TimeSpan ProxyCpu, long A
     public string PerFile(Counters before, int files) => string.Create(
         CultureInfo.InvariantCulture,
         $"client CPU {(Cpu - before.Cpu).TotalMicroseconds / files:0} µs/file, proxy CPU {(ProxyCpu - before.ProxyCpu).TotalMicroseconds / files:0} µs/file, " +
+        $"smbd CPU {(ServerCpu - before.ServerCpu).TotalMicroseconds / files:0} µs/file, " +
         $"{(Allocated - before.Allocated) / files} B allocated/file, {(double)(WorkItems - before.WorkItems) / files:0.00} pool work items/file, " +
         $"{(double)(Contentions - before.Contentions) / files:0.000} lock contentions/file, {(double)(ContextSwitches - before.ContextSwitches) / files:0.00} context switches/file");
+
+    /// <summary>
+    /// CPU of the benchmark's smbd and its per-connection children (those whose command line names
+    /// <paramref name="config"/>; other smbd instances on the machine are not counted); zero when not given.
+    /// </summary>
+    private static TimeSpan SmbdCpu(string? config)
+    {
+        if (string.IsNullOrEmpty(config))
+        {
+            return TimeSpan.Zero;
+        }
+
+        long ticks = 0;
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!char.IsAsciiDigit(Path.GetFileName(process)[0]) || !File.ReadAllText(Path.Combine(process, "cmdline")).Contains(config, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // utime and stime are fields 14 and 15, counted after the ")" that ends the command name.
+                var stat = File.ReadAllText(Path.Combine(process, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux.
+    }
 
     private static long ContextSwitchesOfThisProcess()
     {

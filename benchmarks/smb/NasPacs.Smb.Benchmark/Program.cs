@@ -62,6 +62,7 @@ foreach (var delay in delays)
     listWatch.Stop();
     Row(delay, rtt, "listing", "NasPacs.Smb (16 folders at once)", listed, listWatch.Elapsed);
 
+    var perf = PerfStat.StartIfAsked();
     var before = Counters.Take(proxy);
     using var limits = new LimitSampler(source);
     var readWatch = Stopwatch.StartNew();
@@ -74,9 +75,10 @@ foreach (var delay in delays)
     });
     readWatch.Stop();
     var (peak, mean) = limits.Stop();
+    var perfPerFile = perf?.StopPerFile(entries.Count);
     var per = Counters.Take(proxy).PerFile(before, entries.Count);
     var adapted = SmbFileSourceFactory.MetricsOf(source)!.MaxRequestsInFlight;
-    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, peak {peak}, mean {mean:0}, {poolSize} connections; {per})", entries.Count, readWatch.Elapsed);
+    Row(delay, rtt, "header reads (8 KB prefix)", $"NasPacs.Smb ({inFlight} callers, adaptive limit now {adapted}, peak {peak}, mean {mean:0}, {poolSize} connections; {per}{(perfPerFile is null ? string.Empty : "; " + perfPerFile)})", entries.Count, readWatch.Elapsed);
 
     // The issue's floor: files × RTT ÷ requests in flight, with the configured maximum (the callers), not the lower
     // limit the client adapted to (which would make the floor higher and the ratio look better).
