@@ -1,3 +1,4 @@
+using NasPacs.Testing;
 using Microsoft.Playwright;
 
 namespace NasPacs.Ui.Tests;
@@ -111,5 +112,47 @@ public sealed class UiTests
         await card.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         await Assertions.Expect(card.Locator(".test")).ToContainTextAsync("Not reachable", new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "6-dashboard-unreachable-root");
+    }
+
+    [ChromiumFact]
+    public async Task SeriesInTwoRoots_OpenedFromSecondRoot_ActsOnThatRoot()
+    {
+        // The same files in two roots: the same series key in both indexes.
+        using var nas = new TempFolder("naspacs-ui-roots");
+        foreach (var root in new[] { "north", "south" })
+        {
+            Directory.CreateDirectory(Path.Combine(nas.Path, root));
+            File.Copy(Path.Combine(NasPacs.Testing.Oracle.PydicomOracle.CorpusRoot, "test_files", "CT_small.dcm"), Path.Combine(nas.Path, root, "CT_small.dcm"));
+        }
+
+        using var server = new UiServer(new()
+        {
+            ["NasPacs:Roots:north:Path"] = Path.Combine(nas.Path, "north"),
+            ["NasPacs:Roots:south:Path"] = Path.Combine(nas.Path, "south"),
+        });
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(server.BaseUrl + "/#/search?q=compressedsamples");
+        await Assertions.Expect(page.Locator("table[aria-label=Series] tbody tr")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+
+        await page.Locator("table[aria-label=Series] tbody a[href*='root=south']").ClickAsync();
+
+        var details = page.GetByRole(AriaRole.Region, new() { Name = "Series details" });
+        await Assertions.Expect(details).ToContainTextAsync("NAS root", new() { Timeout = Timeout });
+        await Assertions.Expect(details.Locator("dd", new() { HasTextString = "south" })).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create share link" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Share this series" });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create link" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByLabel("Share link")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/s/[A-Za-z0-9_-]{43}$"), new() { Timeout = Timeout });
+
+        // The share was made on the root the page was opened from, not on the first root holding the key.
+        var shares = await page.APIRequest.GetAsync(server.BaseUrl + "/api/shares");
+        Assert.True(shares.Ok, $"GET /api/shares: {shares.Status}");
+        using var json = System.Text.Json.JsonDocument.Parse(await shares.TextAsync());
+        var share = Assert.Single(json.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal("south", share.GetProperty("root").GetString());
     }
 }

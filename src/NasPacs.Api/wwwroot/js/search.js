@@ -9,7 +9,7 @@ const COLUMNS = [
   { key: 'study_date', label: 'Study date', sort: 'study_date', cell: r => fmt.date(r.study_date) },
   { key: 'modality', label: 'Modality', sort: 'modality', cell: r => r.modality ?? '' },
   { key: 'study_description', label: 'Study', cell: r => r.study_description ?? '' },
-  { key: 'series_description', label: 'Series', cell: r => h('a', { href: seriesHash(r.series_key) }, r.series_description || `Series ${r.series_number ?? ''}`.trim() || r.series_key) },
+  { key: 'series_description', label: 'Series', cell: r => h('a', { href: seriesHash(r.series_key, r.root) }, r.series_description || `Series ${r.series_number ?? ''}`.trim() || r.series_key) },
   { key: 'file_count', label: 'Files', sort: 'file_count', num: true, cell: r => fmt.n(r.file_count) },
 ];
 
