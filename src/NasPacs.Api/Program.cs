@@ -19,7 +19,7 @@ if (Secrets.TryRunCommand(builder, args))
 
 builder.Services.AddHostedService<StaleFileCleanup>();
 builder.Services.AddNasRoots();
-builder.Services.AddNasPacsSecurity();
+builder.Services.AddNasPacsSecurity(builder.Configuration);
 builder.Services.AddNasPacsHealthChecks();
 builder.Services.AddShares();
 builder.Services.AddOrthanc();
@@ -34,6 +34,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 
 var app = builder.Build();
 
+app.UseReverseProxy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseTransportSecurity();

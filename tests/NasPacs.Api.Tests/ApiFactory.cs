@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NasPacs.Testing;
 
@@ -79,6 +80,19 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>An API token of <c>{role}-user</c> (of <c>admin</c> for the admin role), minted once per factory.</summary>
     public string TokenOf(string role)
         => Task.Run(() => _tokens.GetOrAdd(role, r => new Lazy<Task<string>>(() => MintTokenAsync(r))).Value).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Serves on Kestrel at the addresses of the setting <c>urls</c> (e.g. <c>http://127.0.0.1:0</c>) instead of the
+    /// in-memory test server, for tests that need real connections (TLS, redirects to another process, client
+    /// addresses). Returns the addresses Kestrel listens on. The token and cookie clients above need the test server.
+    /// </summary>
+    public IReadOnlyList<string> StartKestrel()
+    {
+        UseKestrel();
+        StartServer();
+        return [.. Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Select(a => a.TrimEnd('/'))];
+    }
 
     /// <summary>A client of its own that keeps cookies, as a browser does (no token).</summary>
     public HttpClient CreateCookieClient()

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace NasPacs.Api.Security;
 
@@ -20,18 +21,26 @@ internal static class AuthApi
         group.MapGet("/tokens", ListTokens).WithName("ListApiTokens").WithSummary("The caller's personal API tokens (never their secrets).");
         group.MapPost("/tokens", CreateToken).WithName("CreateApiToken").WithSummary("Creates a personal API token; its secret is shown once.");
         group.MapDelete("/tokens/{id:long}", RevokeToken).WithName("RevokeApiToken");
+        group.MapGet("/oidc/signin", StartSingleSignOn).WithName("SignInWithProvider")
+            .WithSummary("Starts a sign-in at the configured OpenID Connect provider (404 when none is configured).");
         return group;
     }
 
-    private static Ok<SessionResponse> Session(HttpContext context, IAntiforgery antiforgery)
+    private static Ok<SessionResponse> Session(HttpContext context, IAntiforgery antiforgery, IOptions<OidcOptions> oidc)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var user = context.User;
         return TypedResults.Ok(new SessionResponse(
             user.Identity?.IsAuthenticated == true,
             user.Identity?.IsAuthenticated == true ? new SessionUser(user.Id() ?? 0, user.Identity.Name ?? "", user.Role() ?? "") : null,
-            tokens.RequestToken ?? ""));
+            tokens.RequestToken ?? "",
+            oidc.Value.Enabled ? new SingleSignOn("Sign in with " + oidc.Value.DisplayName, OidcSignIn.StartPath) : null));
     }
+
+    private static Results<ChallengeHttpResult, NotFound> StartSingleSignOn(IOptions<OidcOptions> oidc)
+        => oidc.Value.Enabled
+            ? TypedResults.Challenge(new AuthenticationProperties { RedirectUri = "/login.html" }, [OidcSignIn.Scheme])
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<SessionUser>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext context, UserStore users, LoginThrottle throttle, AuditLog audit)
@@ -83,6 +92,14 @@ internal static class AuthApi
 
     private static Results<Created<CreatedToken>, ValidationProblem> CreateToken(CreateTokenRequest request, HttpContext context, UserStore users)
     {
+        if (context.User.Id() is null)
+        {
+            // A user of the identity provider has no local account that a token could act for.
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["name"] = ["API tokens belong to local users; ask an admin for a local account for scripts."] },
+                title: "One or more fields are not valid.");
+        }
+
         try
         {
             var (token, secret) = users.CreateToken(context.User.Id() ?? 0, request.Name);
@@ -103,7 +120,10 @@ internal sealed record LoginRequest(string? Name, string? Password);
 
 internal sealed record SessionUser(long Id, string Name, string Role);
 
-internal sealed record SessionResponse(bool Authenticated, SessionUser? User, string Csrf);
+internal sealed record SessionResponse(bool Authenticated, SessionUser? User, string Csrf, SingleSignOn? Sso);
+
+/// <summary>The identity provider the sign-in page offers: the button's text and where it goes.</summary>
+internal sealed record SingleSignOn(string Label, string Url);
 
 internal sealed record CreateTokenRequest(string? Name);
 

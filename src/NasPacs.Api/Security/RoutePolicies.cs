@@ -41,6 +41,7 @@ internal static class RoutePolicies
         // Signing in and out, the session (for the login page's antiforgery token), personal API tokens.
         new(Methods.Any, "/api/auth/login", Access.Anonymous),
         new(Methods.Read, "/api/auth/session", Access.Anonymous),
+        new(Methods.Read, "/api/auth/oidc/signin", Access.Anonymous),
         new(Methods.Any, "/api/auth", Access.Viewer),
 
         // Administration.

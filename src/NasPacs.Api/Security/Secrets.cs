@@ -82,21 +82,40 @@ internal static class Secrets
     }
 
     /// <summary>Data Protection for the running server (session cookies, antiforgery, secrets), keys in <c>{DataPath}/keys</c>.</summary>
-    public static IServiceCollection AddKeyRing(this IServiceCollection services)
+    /// <remarks>
+    /// With <see cref="SecurityOptions.KeyRingCertificatePath"/> the keys are encrypted with that certificate at rest;
+    /// without it they are stored in clear (the folder is the service account's only) and <see cref="KeyRingCheck"/> warns.
+    /// </remarks>
+    public static IServiceCollection AddKeyRing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        var certificate = KeyRingCertificate.From(configuration);
+        if (certificate is not null)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+
+        services.AddSingleton(new KeyRingCertificate(certificate));
+        services.AddHostedService<KeyRingCheck>();
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<NasPacsOptions>, IHostEnvironment, ILoggerFactory>((keys, options, environment, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(EnsureFolder(KeysFolder(options.Value.DataPath, environment.ContentRootPath)), loggers));
         return services;
     }
 
     private static IDataProtector Protector(WebApplicationBuilder builder)
-        => DataProtectionProvider.Create(EnsureFolder(KeysFolder(builder)), b => b.SetApplicationName(ApplicationName)).CreateProtector(Purpose);
+    {
+        var folder = EnsureFolder(KeysFolder(builder));
+        var certificate = KeyRingCertificate.From(builder.Configuration);
+        var provider = certificate is null
+            ? DataProtectionProvider.Create(folder, b => b.SetApplicationName(ApplicationName))
+            : DataProtectionProvider.Create(folder, b => b.SetApplicationName(ApplicationName).UnprotectKeysWithAnyCertificate(certificate), certificate);
+        return provider.CreateProtector(Purpose);
+    }
 
     private static string KeysFolder(WebApplicationBuilder builder)
         => KeysFolder(builder.Configuration[$"{NasPacsOptions.Section}:DataPath"] ?? new NasPacsOptions().DataPath, builder.Environment.ContentRootPath);
 
-    private static string KeysFolder(string dataPath, string contentRoot) => Path.Combine(Path.GetFullPath(dataPath, contentRoot), "keys");
+    internal static string KeysFolder(string dataPath, string contentRoot) => Path.Combine(Path.GetFullPath(dataPath, contentRoot), "keys");
 
     private static DirectoryInfo EnsureFolder(string path)
     {

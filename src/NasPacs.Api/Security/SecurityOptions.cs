@@ -36,6 +36,16 @@ public sealed class SecurityOptions
 
     /// <summary>The shortest password a user may be given. Default 12; 8 to 128.</summary>
     public int MinPasswordLength { get; set; } = 12;
+
+    /// <summary>
+    /// A certificate with a private key (<c>.pfx</c>) that encrypts the Data Protection key ring in
+    /// <c>{DataPath}/keys</c> at rest. Default none: the key ring is stored unencrypted (mode 0700) and the server warns at
+    /// start. Use a long-lived certificate of its own, not the HTTPS one: keys written with it cannot be read without it.
+    /// </summary>
+    public string? KeyRingCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="KeyRingCertificatePath"/>: environment or secret file only (it unlocks the key ring, so it cannot be a protected value).</summary>
+    public string? KeyRingCertificatePassword { get; set; }
 }
 
 /// <summary>HTTPS settings, section <c>NasPacs:Https</c>. Off by default (plain HTTP on 127.0.0.1 for a first look).</summary>
@@ -56,8 +66,11 @@ public sealed class HttpsOptions
     /// <summary>The <c>.pfx</c> (or encrypted PEM key) password; set it through the environment, a secret file or a protected value.</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>The HTTPS port that HTTP requests are redirected to. Default 5443; 1 to 65,535.</summary>
-    public int Port { get; set; } = 5443;
+    /// <summary>
+    /// The HTTPS port that HTTP requests are redirected to (behind a proxy: the port clients see). Default none: the port
+    /// of the <c>https://</c> address the server listens on; 1 to 65,535.
+    /// </summary>
+    public int? Port { get; set; }
 
     /// <summary>The HSTS max-age. Default 365 days; 0 to 2 years.</summary>
     public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);

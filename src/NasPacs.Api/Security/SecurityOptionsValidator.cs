@@ -14,6 +14,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         Range(failures, $"{s}:FailuresBeforeBackoff", options.FailuresBeforeBackoff, 1, 100);
         Range(failures, $"{s}:ApiRequestsPerMinute", options.ApiRequestsPerMinute, 10, 1_000_000);
         Range(failures, $"{s}:MinPasswordLength", options.MinPasswordLength, 8, 128);
+        if (!string.IsNullOrWhiteSpace(options.KeyRingCertificatePath) && !File.Exists(options.KeyRingCertificatePath))
+        {
+            failures.Add($"{s}:KeyRingCertificatePath: the file {options.KeyRingCertificatePath} does not exist.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -21,7 +26,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
     {
         var failures = new List<string>();
         var s = HttpsOptions.Section;
-        Range(failures, $"{s}:Port", options.Port, 1, 65_535);
+        if (options.Port is { } port)
+        {
+            Range(failures, $"{s}:Port", port, 1, 65_535);
+        }
+
         Range(failures, $"{s}:HstsMaxAge", options.HstsMaxAge, TimeSpan.Zero, TimeSpan.FromDays(730));
         if (options.Enabled)
         {

@@ -20,7 +20,7 @@ internal static class SecurityServiceCollectionExtensions
     /// <summary>The rate-limit policy of the sign-in route: attempts per client address per minute.</summary>
     public const string LoginRateLimit = "login";
 
-    public static IServiceCollection AddNasPacsSecurity(this IServiceCollection services)
+    public static IServiceCollection AddNasPacsSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddOptions<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateOnStart();
@@ -32,13 +32,15 @@ internal static class SecurityServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<LoginThrottle>();
         services.AddHostedService<AdminBootstrap>();
-        services.AddKeyRing();
+        services.AddKeyRing(configuration);
+        services.AddReverseProxy();
 
         services.AddAuthentication(SecuritySchemes.Smart)
             .AddPolicyScheme(SecuritySchemes.Smart, "Session cookie or API token", o =>
                 o.ForwardDefaultSelector = context => ApiTokenHandler.BearerToken(context.Request) is null ? SecuritySchemes.Cookie : SecuritySchemes.Token)
             .AddCookie(SecuritySchemes.Cookie)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(SecuritySchemes.Token, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(SecuritySchemes.Token, null)
+            .AddNasPacsOidc(configuration);
         services.AddOptions<CookieAuthenticationOptions>(SecuritySchemes.Cookie)
             .Configure<IOptions<SecurityOptions>, IOptions<HttpsOptions>>((cookie, security, https) => ConfigureCookie(cookie, security.Value, https.Value));
 
@@ -66,6 +68,7 @@ internal static class SecurityServiceCollectionExtensions
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => ConfigureRateLimits(o, security.Value));
 
+        // Without a configured port the redirect goes to the port of the https:// address the server listens on.
         services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<HttpsOptions>>((o, https) => o.HttpsPort = https.Value.Port);
         services.AddOptions<HstsOptions>().Configure<IOptions<HttpsOptions>>((o, https) => o.MaxAge = https.Value.HstsMaxAge);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpsOptions>>((kestrel, https) =>
@@ -121,7 +124,14 @@ internal static class SecurityServiceCollectionExtensions
         };
         cookie.Events.OnValidatePrincipal = async context =>
         {
-            // A disabled user, a new role or a reset password (a new stamp) ends the session at the next request.
+            // A disabled user, a new role or a reset password (a new stamp) ends the session at the next request. A
+            // session from the identity provider has no local user: the provider decided at sign-in, and the session
+            // ends with its lifetime.
+            if (context.Principal?.FindFirst(OidcSignIn.ProviderClaim) is not null)
+            {
+                return;
+            }
+
             var id = context.Principal?.Id();
             var current = id is null ? null : context.HttpContext.RequestServices.GetRequiredService<UserStore>().FindActive(id.Value);
             if (current is null || current.Stamp != context.Principal!.FindFirst(Principals.StampClaim)?.Value)

@@ -18,10 +18,24 @@ async function session() {
   return response.json();
 }
 
+// Why a sign-in at the identity provider came back refused (fixed codes from the server, never the provider's text).
+const SSO_REFUSED = {
+  'no-role': 'Your account at the identity provider has no NasPacs role. Ask an administrator to add you to a group that maps to admin, operator or viewer.',
+  failed: 'Sign-in with the identity provider failed. Try again; if it keeps failing, tell an administrator (the audit log has the time).',
+};
+
 let csrf = null;
 session().then(s => {
   if (s.authenticated) location.replace(target());
   csrf = s.csrf;
+  const sso = document.getElementById('sso');
+  if (s.sso) {
+    sso.textContent = s.sso.label;
+    sso.href = s.sso.url;
+    sso.hidden = false;
+  }
+  const refused = SSO_REFUSED[new URLSearchParams(location.search).get('sso')];
+  if (refused) show(refused);
 }).catch(() => show('The server cannot be reached.'));
 
 form.addEventListener('submit', async event => {
