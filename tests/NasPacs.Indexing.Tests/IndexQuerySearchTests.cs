@@ -159,25 +159,25 @@ public sealed class IndexQuerySearchTests : IDisposable
     }
 
     [Theory]
-    [InlineData("s.file_count")]
-    [InlineData("s.last_seen")]
-    public void Schema_ModalityThenFileCountOrLastSeen_WalksAnIndexInsteadOfSorting(string column)
+    [InlineData(SeriesSort.StudyDate, null, null)]
+    [InlineData(SeriesSort.StudyDate, "2024-01-01", "2024-03-31")]
+    [InlineData(SeriesSort.PatientName, null, null)]
+    [InlineData(SeriesSort.Modality, null, null)]
+    [InlineData(SeriesSort.FileCount, null, null)]
+    [InlineData(SeriesSort.LastSeen, null, null)]
+    public void PageSql_ModalityFilter_WalksAnIndexInsteadOfSorting(SeriesSort sort, string? from, string? to)
     {
         Seed(3);
-
-        using var connection = Writer();
-        using var explain = connection.CreateCommand();
-        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT s.id FROM series s WHERE s.modality = 'CT' ORDER BY {column} DESC, s.id DESC LIMIT 50";
-        var details = new List<string>();
-        using (var reader = explain.ExecuteReader())
+        var where = " WHERE s.modality = $modality" + (from is null ? "" : " AND s.study_date >= $from AND s.study_date <= $to");
+        var search = new SeriesSearch
         {
-            while (reader.Read())
-            {
-                details.Add(reader.GetString(3));
-            }
-        }
+            Sort = sort,
+            Modality = "CT",
+            From = from is null ? null : DateOnly.Parse(from, CultureInfo.InvariantCulture),
+            To = to is null ? null : DateOnly.Parse(to, CultureInfo.InvariantCulture),
+        };
 
-        var plan = string.Join(" | ", details);
+        var plan = Plan(IndexQuery.PageSql(search, new PageRequest(450, 50), text: false, where, total: 1_001, walk: false), from, to);
 
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
         Assert.Contains("series_by_modality_", plan, StringComparison.Ordinal);
@@ -308,6 +308,27 @@ public sealed class IndexQuerySearchTests : IDisposable
         public long FileCount => Id % 7;
 
         public long LastSeen => 1_700_000_000_000 + (Id % 11);
+    }
+
+    /// <summary>SQLite's query plan for <paramref name="sql"/>, its steps joined by " | ".</summary>
+    private string Plan(string sql, string? from, string? to)
+    {
+        using var connection = Writer();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        explain.Parameters.AddWithValue("$modality", "CT");
+        explain.Parameters.AddWithValue("$from", (object?)from?.Replace("-", "", StringComparison.Ordinal) ?? DBNull.Value);
+        explain.Parameters.AddWithValue("$to", (object?)to?.Replace("-", "", StringComparison.Ordinal) ?? DBNull.Value);
+        explain.Parameters.AddWithValue("$limit", 50);
+        explain.Parameters.AddWithValue("$offset", 450);
+        var details = new List<string>();
+        using var reader = explain.ExecuteReader();
+        while (reader.Read())
+        {
+            details.Add(reader.GetString(3));
+        }
+
+        return string.Join(" | ", details);
     }
 
     private SqliteConnection Writer()

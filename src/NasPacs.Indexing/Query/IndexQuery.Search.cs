@@ -112,14 +112,16 @@ internal sealed partial class IndexQuery
         return matches > SearchLimits.CountLimit && depth <= MaxWalkedRows && (double)matches * matches >= (double)ProbeCostRatio * depth * rows;
     }
 
-    private static string PageSql(SeriesSearch search, PageRequest page, bool text, string where, long total, bool walk)
+    internal static string PageSql(SeriesSearch search, PageRequest page, bool text, string where, long total, bool walk)
     {
         var direction = search.Descending ? "DESC" : "ASC";
         var limit = " LIMIT $limit OFFSET $offset";
         if (!text)
         {
-            // The indexes of schemas V002 and V003 serve each order, with or without a modality filter.
-            return $"SELECT {SeriesColumns} FROM series s{where} ORDER BY {Order(search.Sort, direction)}{limit}";
+            // The indexes of schemas V002 and V003 serve each order, with or without a modality filter. With one, it is
+            // named: SQLite sees several indexes that start with the modality and may pick one that needs a sort.
+            var hint = !string.IsNullOrWhiteSpace(search.Modality) && WalkIndex(search) is { } byModality ? $" INDEXED BY {byModality}" : "";
+            return $"SELECT {SeriesColumns} FROM series s{hint}{where} ORDER BY {Order(search.Sort, direction)}{limit}";
         }
 
         if (search.Sort == SeriesSort.Relevance)
