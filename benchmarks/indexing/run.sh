@@ -9,15 +9,28 @@ cd "$(dirname "$0")/../.."
 
 floor_out=/tmp/naspacs-bench-floor
 cli_out=/tmp/naspacs-bench-cli
-if [[ "${NASPACS_BENCH_NO_BUILD:-}" != 1 ]]; then
-  echo "building the I/O floor (Release) into $floor_out"
-  dotnet publish benchmarks/NasPacs.IoFloor -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$floor_out" --nologo -v quiet
-  echo "building the naspacs CLI (Release, ReadyToRun for linux-x64) into $cli_out"
-  # For a runtime, so the publish is ReadyToRun (precompiled; see src/NasPacs.Cli/NasPacs.Cli.csproj).
-  if ! dotnet publish src/NasPacs.Cli -c Release -r linux-x64 --self-contained false -o "$cli_out" --nologo -v quiet; then
-    echo "warning: the naspacs CLI did not build; its rows will be pending" >&2
-    rm -rf "$cli_out"
+
+# Publishes a project for linux-x64 as native AOT (no JIT: start-up ~0.1 CPU-s instead of ~0.7; needs clang and the
+# ILCompiler package the SDK picks), or ReadyToRun (precompiled, framework-dependent) when AOT fails. The floor and
+# the CLI are built the same way, so neither gets a start-up advantage over the other.
+publish() {
+  local project=$1 out=$2
+  rm -rf "$out"
+  echo "building $project (Release, native AOT for linux-x64) into $out"
+  if dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -p:PublishReadyToRun=false -o "$out" --nologo -v quiet; then
+    return 0
   fi
+  echo "warning: the native AOT build of $project failed; building ReadyToRun instead" >&2
+  rm -rf "$out"
+  if ! dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out" --nologo -v quiet; then
+    echo "warning: $project did not build; its rows will be pending" >&2
+    rm -rf "$out"
+  fi
+}
+
+if [[ "${NASPACS_BENCH_NO_BUILD:-}" != 1 ]]; then
+  publish benchmarks/NasPacs.IoFloor "$floor_out"
+  publish src/NasPacs.Cli "$cli_out"
 fi
 for tool in gdcmscanner /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (Debian packages libgdcm-tools, python3-pydicom)" >&2; exit 2; }

@@ -260,6 +260,13 @@ internal sealed class ParallelWalker : IDisposable
 
     private static Item Transform(ref FileSystemEntry entry)
     {
+        if (!entry.IsDirectory && !OperatingSystem.IsWindows())
+        {
+            // A file needs no attributes on Unix (hidden means a leading dot; links matter only for folders), and reading
+            // them costs a geteuid call per file for the read-only bit.
+            return new Item(entry.FileName.ToString(), false, false, entry.FileName.StartsWith('.'), entry.Length, entry.LastWriteTimeUtc);
+        }
+
         var attributes = entry.Attributes;
         var hidden = entry.FileName.StartsWith('.') || (attributes & (FileAttributes.Hidden | FileAttributes.System)) != 0;
         return new Item(

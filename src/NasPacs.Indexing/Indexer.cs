@@ -78,24 +78,17 @@ internal sealed class Indexer(
             .Build();
     }
 
-    private static FileStream AcquireLock(string databasePath)
+    private static IndexLock AcquireLock(string databasePath)
     {
         var path = databasePath + ".lock";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-
-            // The OS drops the lock when the process dies, so kill -9 never leaves the index locked.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return IndexLock.TryAcquire(path) ?? throw Busy(databasePath, null);
         }
         catch (IOException ex)
         {
-            throw new IndexingException(
-                ErrorCategory.Configuration,
-                ErrorCodes.IndexBusy,
-                $"Another run is using the index '{databasePath}'.",
-                "Wait for it to finish or cancel it, or use another index file.",
-                ex);
+            throw Busy(databasePath, ex);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -107,6 +100,13 @@ internal sealed class Indexer(
                 ex);
         }
     }
+
+    private static IndexingException Busy(string databasePath, IOException? inner) => new(
+        ErrorCategory.Configuration,
+        ErrorCodes.IndexBusy,
+        $"Another run is using the index '{databasePath}'.",
+        "Wait for it to finish or cancel it, or use another index file.",
+        inner);
 
     private static void CheckRoot(SqliteConnection connection, string root)
     {

@@ -22,6 +22,23 @@ public class HeadersCommandTests
         return (exitCode, lines);
     }
 
+    /// <summary>Runs <c>naspacs headers</c> as its own process, as a user would.</summary>
+    private static async Task<(int ExitCode, string Stdout)> RunProcessAsync(params string[] paths)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "naspacs.dll"));
+        start.ArgumentList.Add("headers");
+        foreach (var path in paths)
+        {
+            start.ArgumentList.Add(path);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, stdout);
+    }
+
     private static byte[] SampleFile() => new DicomFileBuilder()
         .AddString(DicomTags.SpecificCharacterSet, "CS", "ISO_IR 100")
         .AddString(DicomTags.SopInstanceUid, "UI", "1.2.3.4")
@@ -126,16 +143,27 @@ public class HeadersCommandTests
         using var folder = new TempFolder();
         var path = folder.Combine("a.dcm");
         await File.WriteAllBytesAsync(path, SampleFile());
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "naspacs.dll"));
-        start.ArgumentList.Add("headers");
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, stdout) = await RunProcessAsync(path);
 
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, exitCode);
         using var json = JsonDocument.Parse(stdout.Trim());
         Assert.Equal("MR", json.RootElement.GetProperty("tags").GetProperty("Modality").GetString());
+    }
+
+    [Fact]
+    public async Task Naspacs_HeadersAsAProcessWithANonDicomInput_ExitsWithErrorsAsIndexDoes()
+    {
+        using var folder = new TempFolder();
+        var dicom = folder.Combine("a.dcm");
+        var text = folder.Combine("notes.dcm");
+        await File.WriteAllBytesAsync(dicom, SampleFile());
+        await File.WriteAllTextAsync(text, "not a DICOM file");
+        var (exitCode, stdout) = await RunProcessAsync(dicom, text);
+
+        // The same exit code as an index run that met a file with a DICOM name that is not DICOM: the inputs had errors.
+        Assert.Equal(ExitCodes.CompletedWithErrors, exitCode);
+        var statuses = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("status").GetString()).ToList();
+        Assert.Equal(["ok", "not-dicom"], statuses);
     }
 }

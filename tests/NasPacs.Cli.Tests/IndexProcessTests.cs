@@ -119,6 +119,29 @@ public sealed class IndexProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_SecondProcessOnTheSameIndex_IsRefusedWhileTheFirstRuns()
+    {
+        // The CLI turns .NET's FileShare emulation off (System.IO.DisableFileLocking), so this proves the index's own flock.
+        Generate(Tree, series: 2, instances: 50);
+        using (var first = Naspacs.Start(["index", Tree, "--db", Database, "--max-files-per-second", "5"]))
+        {
+            await WaitForProcessedAsync(first, atLeast: 2);
+
+            var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database]);
+
+            Assert.True(exitCode == ExitCodes.Failed, output);
+            Assert.Contains("Another run is using the index", output, StringComparison.Ordinal);
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+
+        // The lock went with the killed process: the next run is not refused.
+        var (again, output2) = await Naspacs.RunAsync(["index", Tree, "--db", Database]);
+        Assert.True(again == 0, output2);
+        Assert.Equal(100, Scalar("SELECT COUNT(*) FROM files"));
+    }
+
+    [Fact]
     public async Task Index_MissingFolder_FailsWithExitCode3()
     {
         var (exitCode, output) = await Naspacs.RunAsync(["index", Path.Combine(_folder.Path, "nope"), "--db", Database]);

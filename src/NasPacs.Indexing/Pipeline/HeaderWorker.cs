@@ -56,18 +56,18 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
             throttle.AddBytes(bytes);
             if (ex.Code == ErrorCodes.FileVanished)
             {
-                return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, Vanished: true, bytes);
+                return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, null, Vanished: true, bytes);
             }
 
             var error = new ErrorReport(ex.Category, ex.Code, ex.Message, SuggestionFor(ex.Code), path, time.GetUtcNow(), attempts - 1, ex.IsTransient);
-            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, error, Vanished: false, bytes);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, bytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
         {
             // A source that lets a raw .NET exception through still gets a classified report.
             var (code, transient) = ex is UnauthorizedAccessException ? (ErrorCodes.AccessDenied, false) : (ErrorCodes.FileUnreadable, true);
             var error = new ErrorReport(ErrorCategory.FileSystem, code, $"The file could not be read: {ex.Message}", SuggestionFor(code), path, time.GetUtcNow(), attempts - 1, transient);
-            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, error, Vanished: false, bytes);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, bytes);
         }
     }
 
@@ -81,7 +81,8 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
                 return new FileResult(
                     item,
                     IndexedFileState.Indexed,
-                    SeriesFields.FromHeader(header, item.Folder),
+                    SeriesFields.Key(header, item.Folder),
+                    header,
                     SeriesFields.Value(header, DicomTags.SopInstanceUid),
                     int.TryParse(instance, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null,
                     header.TransferSyntaxUid,
@@ -99,7 +100,7 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
                         path,
                         time.GetUtcNow())
                     : null;
-                return new FileResult(item, IndexedFileState.NotDicom, null, null, null, null, error, Vanished: false, bytes);
+                return new FileResult(item, IndexedFileState.NotDicom, null, null, null, null, null, error, Vanished: false, bytes);
             case DicomHeaderStatus.Truncated:
                 return Failed(item, IndexedFileState.Truncated, ErrorCodes.Truncated, header.Error,
                     "The file ends inside its DICOM header.",
@@ -117,7 +118,7 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
             ? what
             : string.Create(CultureInfo.InvariantCulture, $"{what} {detail.Message}{(detail.Offset is { } offset ? $" (byte {offset}" + (detail.Tag is { } tag ? $", tag {tag})" : ")") : "")}");
         var error = new ErrorReport(ErrorCategory.Dicom, code, message, suggestion, item.Entry.RelativePath, time.GetUtcNow());
-        return new FileResult(item, state, null, null, null, null, error, Vanished: false, bytes);
+        return new FileResult(item, state, null, null, null, null, null, error, Vanished: false, bytes);
     }
 
     /// <summary>The retry predicate: a transient source failure, or a raw I/O error other than a missing file.</summary>

@@ -11,8 +11,22 @@ internal sealed partial class IndexRun
 {
     private const int DeleteBatch = 1000;
 
-    /// <summary>The lookup stage: classifies each entry, skips unchanged files, queues the rest. Returns whether the walk ended on its own.</summary>
-    private async Task<bool> WalkAsync(ChannelWriter<WorkItem> work, ChannelWriter<WriteCommand> writes, CancellationToken token)
+    /// <summary>Files handed to a reader at once at most.</summary>
+    private const int WorkBatch = 8;
+
+    /// <summary>Unchanged files between two updates of the shared counters.</summary>
+    private const int CountEvery = 256;
+
+    /// <summary>
+    /// The lookup stage: classifies each entry, skips unchanged files, queues the rest in small batches. Returns whether
+    /// the walk ended on its own.
+    /// </summary>
+    /// <remarks>
+    /// One channel hand-off per file woke a reader (or the walk) per file; a batch of up to <see cref="WorkBatch"/> files
+    /// pays it once. A batch goes out early whenever the readers could be idle (fewer batches queued than readers) or
+    /// the walk itself is about to wait, so a slow share never leaves readers waiting on a half-filled batch.
+    /// </remarks>
+    private async Task<bool> WalkAsync(ChannelWriter<List<WorkItem>> work, ChannelReader<List<WorkItem>> queued, ChannelWriter<WriteCommand> writes, CancellationToken token)
     {
         var enumeration = new FileEnumerationOptions
         {
@@ -34,9 +48,29 @@ internal sealed partial class IndexRun
         };
 
         var known = _resources.Known;
-        await foreach (var entry in _source.EnumerateAsync(enumeration, token).ConfigureAwait(false))
+        var pending = new List<WorkItem>(WorkBatch);
+        long seen = 0, enumerated = 0, unchanged = 0, dicomDir = 0;
+        await using var entries = _source.EnumerateAsync(enumeration, token).GetAsyncEnumerator(token);
+        while (true)
         {
-            Interlocked.Increment(ref _counters.FilesSeen);
+            var next = entries.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                // The walk must wait for the source: hand over what is pending and publish the counts first.
+                Flush(ref seen, ref enumerated, ref unchanged, ref dicomDir);
+                if (pending.Count > 0)
+                {
+                    await SendAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (!await next.ConfigureAwait(false))
+            {
+                break;
+            }
+
+            var entry = entries.Current;
+            seen++;
             if (!_folderErrors.IsEmpty)
             {
                 await DrainFolderErrorsAsync(writes).ConfigureAwait(false);
@@ -45,28 +79,38 @@ internal sealed partial class IndexRun
             var kind = _filter.Classify(entry.RelativePath);
             if (kind != CandidateKind.Candidate)
             {
-                if (kind == CandidateKind.DicomDir)
-                {
-                    Interlocked.Increment(ref _counters.DicomDir);
-                }
-
+                dicomDir += kind == CandidateKind.DicomDir ? 1 : 0;
                 continue;
             }
 
-            Interlocked.Increment(ref _counters.Enumerated);
+            enumerated++;
             var path = entry.RelativePath;
             var slash = path.LastIndexOf('/');
             var folder = slash < 0 ? "" : path.AsSpan(0, slash);
             var existing = known.Find(folder, path.AsSpan(slash + 1));
             if (existing is { } k && k.Size == entry.Size && k.Mtime == entry.LastWriteTimeUtc.UtcTicks && k.State != IndexedFileState.Unreadable)
             {
-                Interlocked.Increment(ref _counters.Unchanged);
-                Interlocked.Increment(ref _counters.Processed);
+                unchanged++;
+                if (unchanged % CountEvery == 0)
+                {
+                    Flush(ref seen, ref enumerated, ref unchanged, ref dicomDir);
+                }
+
                 continue;
             }
 
-            await _gate.WaitAsync(token).ConfigureAwait(false);
-            await work.WriteAsync(new WorkItem(entry, slash < 0 ? "" : path[..slash], path[(slash + 1)..], existing), token).ConfigureAwait(false);
+            pending.Add(new WorkItem(entry, slash < 0 ? "" : path[..slash], path[(slash + 1)..], existing));
+            if (pending.Count >= WorkBatch || queued.Count < _options.MaxWorkers)
+            {
+                Flush(ref seen, ref enumerated, ref unchanged, ref dicomDir);
+                await SendAsync().ConfigureAwait(false);
+            }
+        }
+
+        Flush(ref seen, ref enumerated, ref unchanged, ref dicomDir);
+        if (pending.Count > 0)
+        {
+            await SendAsync().ConfigureAwait(false);
         }
 
         await DrainFolderErrorsAsync(writes).ConfigureAwait(false);
@@ -84,6 +128,24 @@ internal sealed partial class IndexRun
 
         Publish(force: true);
         return true;
+
+        async ValueTask SendAsync()
+        {
+            await _gate.WaitAsync(token).ConfigureAwait(false);
+            await work.WriteAsync(pending, token).ConfigureAwait(false);
+            pending = new List<WorkItem>(WorkBatch);
+        }
+    }
+
+    /// <summary>Adds the walk's local counts to the shared counters (one interlocked add per batch, not four per file).</summary>
+    private void Flush(ref long seen, ref long enumerated, ref long unchanged, ref long dicomDir)
+    {
+        Interlocked.Add(ref _counters.FilesSeen, seen);
+        Interlocked.Add(ref _counters.Enumerated, enumerated);
+        Interlocked.Add(ref _counters.Unchanged, unchanged);
+        Interlocked.Add(ref _counters.Processed, unchanged);
+        Interlocked.Add(ref _counters.DicomDir, dicomDir);
+        seen = enumerated = unchanged = dicomDir = 0;
     }
 
     private async ValueTask DrainFolderErrorsAsync(ChannelWriter<WriteCommand> writes)
@@ -94,21 +156,51 @@ internal sealed partial class IndexRun
         }
     }
 
-    /// <summary>A header reader: pause gate, throttle, read, hand the result to the writer.</summary>
-    private async Task ReadHeadersAsync(ChannelReader<WorkItem> work, ChannelWriter<WriteCommand> writes, CancellationToken token)
+    /// <summary>
+    /// A header reader: pause gate, throttle, read; the results of one batch of work go to the writer together. Before
+    /// any wait (a closed gate, the throttle) the results so far go out, so a paused or throttled run shows all it did.
+    /// </summary>
+    private async Task ReadHeadersAsync(ChannelReader<List<WorkItem>> work, ChannelWriter<WriteCommand> writes, CancellationToken token)
     {
         while (await work.WaitToReadAsync(token).ConfigureAwait(false))
         {
-            while (work.TryRead(out var item))
+            while (work.TryRead(out var batch))
             {
-                await _gate.WaitAsync(token).ConfigureAwait(false);
-                await _throttle.WaitAsync(token).ConfigureAwait(false);
-                var result = await _worker.ReadAsync(item, token).ConfigureAwait(false);
+                var results = new List<FileResult>(batch.Count);
+                foreach (var item in batch)
+                {
+                    var open = _gate.WaitAsync(token);
+                    if (!open.IsCompleted && results.Count > 0)
+                    {
+                        results = await HandOverAsync(writes, results).ConfigureAwait(false);
+                    }
 
-                // Not cancellable: a header that was read is written, so a cancelled run loses nothing it did.
-                await writes.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+                    await open.ConfigureAwait(false);
+                    var allowed = _throttle.WaitAsync(token);
+                    if (!allowed.IsCompleted && results.Count > 0)
+                    {
+                        results = await HandOverAsync(writes, results).ConfigureAwait(false);
+                    }
+
+                    await allowed.ConfigureAwait(false);
+                    results.Add(await _worker.ReadAsync(item, token).ConfigureAwait(false));
+                }
+
+                await HandOverAsync(writes, results).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Gives a reader's results to the writer and returns a fresh list.</summary>
+    private static async ValueTask<List<FileResult>> HandOverAsync(ChannelWriter<WriteCommand> writes, List<FileResult> results)
+    {
+        if (results.Count > 0)
+        {
+            // Not cancellable: a header that was read is written, so a cancelled run loses nothing it did.
+            await writes.WriteAsync(new FileResults(results), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new List<FileResult>(results.Capacity);
     }
 
     /// <summary>Removes rows the complete walk did not see, except below folders that could not be listed.</summary>
@@ -116,30 +208,34 @@ internal sealed partial class IndexRun
     {
         var failed = _failedFolders.ToArray();
         var batch = new List<long>(DeleteBatch);
-        using var command = _resources.Reader.CreateCommand();
-        command.CommandText = "SELECT f.id, d.path FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.id <= $max";
-        command.Parameters.AddWithValue("$max", _resources.Known.MaxIdAtStart);
-        var unseen = new List<(long Id, string Folder)>();
-        using (var reader = command.ExecuteReader())
+        var known = _resources.Known;
+
+        // Ids only: a re-index sees every row, and reading each row's folder path cost a string per file for nothing.
+        var unseen = new List<(long Id, long FolderId)>();
+        using (var command = _resources.Reader.CreateCommand())
         {
+            command.CommandText = "SELECT id, folder_id FROM files WHERE id <= $max";
+            command.Parameters.AddWithValue("$max", known.MaxIdAtStart);
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 var id = reader.GetInt64(0);
-                if (!_resources.Known.WasSeen(id))
+                if (!known.WasSeen(id))
                 {
-                    unseen.Add((id, reader.GetString(1)));
+                    unseen.Add((id, reader.GetInt64(1)));
                 }
             }
         }
 
-        foreach (var (id, folder) in unseen)
+        var folders = failed.Length == 0 ? null : FolderPaths(unseen.Select(u => u.FolderId).Distinct());
+        foreach (var (id, folderId) in unseen)
         {
             if (token.IsCancellationRequested)
             {
                 return;
             }
 
-            if (failed.Any(f => IsSameOrBelow(folder, f)))
+            if (folders is not null && failed.Any(f => IsSameOrBelow(folders[folderId], f)))
             {
                 continue;
             }
@@ -156,6 +252,22 @@ internal sealed partial class IndexRun
         {
             await writes.WriteAsync(new DeleteCommand(batch), CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The paths of some folders, by id (only needed when a folder could not be listed).</summary>
+    private Dictionary<long, string> FolderPaths(IEnumerable<long> ids)
+    {
+        var paths = new Dictionary<long, string>();
+        using var command = _resources.Reader.CreateCommand();
+        command.CommandText = "SELECT path FROM folders WHERE id = $id";
+        var id = command.Parameters.Add(new SqliteParameter("$id", 0L));
+        foreach (var folderId in ids)
+        {
+            id.Value = folderId;
+            paths[folderId] = command.ExecuteScalar() as string ?? "";
+        }
+
+        return paths;
     }
 
     private static bool IsSameOrBelow(string folder, string ancestor)
@@ -177,6 +289,15 @@ internal sealed partial class IndexRun
             if (outcome == IndexRunOutcome.Completed)
             {
                 IndexDatabase.Execute(connection, "DELETE FROM folders WHERE NOT EXISTS (SELECT 1 FROM files WHERE files.folder_id = folders.id)");
+            }
+
+            var added = Volatile.Read(ref _counters.SeriesAdded);
+            if (added > 0 && added * 4 >= Volatile.Read(ref _counters.SeriesCount))
+            {
+                // Merges the full-text index's segments (one per write transaction that added series) so that searches
+                // read one b-tree. It rewrites the whole full-text index, so only after a run that added a quarter of
+                // the series or more (a first index, a large import); FTS5's automerge keeps small additions in check.
+                IndexDatabase.Execute(connection, "INSERT INTO series_fts (series_fts) VALUES ('optimize')");
             }
 
             RecordRun(connection, outcome);

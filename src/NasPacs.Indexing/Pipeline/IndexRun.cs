@@ -149,8 +149,9 @@ internal sealed partial class IndexRun : IIndexRun
     private async Task RunAsync()
     {
         var token = _cancel.Token;
-        var work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(_options.MaxWorkers * 64) { SingleWriter = true });
-        var writes = Channel.CreateBounded<WriteCommand>(new BoundedChannelOptions(_options.WriteBatchSize * 2) { SingleReader = true });
+        var work = Channel.CreateBounded<List<WorkItem>>(new BoundedChannelOptions(_options.MaxWorkers * 64 / WorkBatch) { SingleWriter = true });
+        // Bounded in files, not commands: a reader hands over up to a work batch of results at once, each with its header.
+        var writes = Channel.CreateBounded<WriteCommand>(new BoundedChannelOptions(Math.Max(2, _options.WriteBatchSize * 2 / WorkBatch)) { SingleReader = true });
         using var writer = new IndexWriter(_resources.Writer, RunId, _counters, _time);
         var writing = Task.Run(async () =>
         {
@@ -173,7 +174,7 @@ internal sealed partial class IndexRun : IIndexRun
         _logger.RunStarted(RunId, _source.DisplayName);
         try
         {
-            walkComplete = await WalkAsync(work.Writer, writes.Writer, token).ConfigureAwait(false);
+            walkComplete = await WalkAsync(work.Writer, work.Reader, writes.Writer, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

@@ -21,6 +21,9 @@ internal sealed class RunCounters
     public long BytesRead;
     public long SeriesCount;
 
+    /// <summary>Series rows this run inserted (the full-text index is merged at the end when there are any).</summary>
+    public long SeriesAdded;
+
     public void AddError(ErrorCategory category)
     {
         Interlocked.Increment(ref Errors);

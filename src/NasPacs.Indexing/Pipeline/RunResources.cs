@@ -4,7 +4,7 @@ using NasPacs.Indexing.Storage;
 namespace NasPacs.Indexing.Pipeline;
 
 /// <summary>What a run holds exclusively until it ends: the lock file and its two connections.</summary>
-internal sealed class RunResources(FileStream lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known) : IDisposable
+internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known) : IDisposable
 {
     public SqliteConnection Writer { get; } = writer;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NasPacs.Abstractions.Indexing;
 
 namespace NasPacs.Indexing.Status;
@@ -10,22 +9,15 @@ namespace NasPacs.Indexing.Status;
 /// </summary>
 public static class StatusFile
 {
-    /// <summary>The JSON settings: the design's snake_case names, enums as strings.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.General)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        WriteIndented = true,
-        TypeInfoResolver = StatusJsonContext.Default,
-    };
+    /// <summary>The JSON settings: the design's snake_case names, enums as strings (from the source-generated context).</summary>
+    public static JsonSerializerOptions JsonOptions => StatusJsonContext.Default.Options;
 
     /// <summary>Writes <paramref name="status"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, IndexStatus status)
     {
         ArgumentNullException.ThrowIfNull(path);
         var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(status, JsonOptions);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(status, StatusJsonContext.Default.IndexStatus);
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }
@@ -39,6 +31,6 @@ public static class StatusFile
             return null;
         }
 
-        return JsonSerializer.Deserialize<IndexStatus>(File.ReadAllBytes(path), JsonOptions);
+        return JsonSerializer.Deserialize(File.ReadAllBytes(path), StatusJsonContext.Default.IndexStatus);
     }
 }

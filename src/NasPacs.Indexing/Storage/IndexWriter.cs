@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Dicom;
 using NasPacs.Indexing.Pipeline;
 
 namespace NasPacs.Indexing.Storage;
@@ -39,19 +40,21 @@ internal sealed partial class IndexWriter : IDisposable
     /// </summary>
     public async Task RunAsync(ChannelReader<WriteCommand> reader, int batchSize, TimeSpan gather)
     {
-        var batch = new List<WriteCommand>(batchSize);
+        var batch = new List<WriteCommand>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var started = _time.GetTimestamp();
+            var rows = 0;
             while (true)
             {
-                while (batch.Count < batchSize && reader.TryRead(out var command))
+                while (rows < batchSize && reader.TryRead(out var command))
                 {
                     batch.Add(command);
+                    rows += command.Rows;
                 }
 
                 var left = gather - _time.GetElapsedTime(started);
-                if (batch.Count >= batchSize || left <= TimeSpan.Zero || !await MoreWithinAsync(reader, left).ConfigureAwait(false))
+                if (rows >= batchSize || left <= TimeSpan.Zero || !await MoreWithinAsync(reader, left).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -96,6 +99,13 @@ internal sealed partial class IndexWriter : IDisposable
                     case FileResult result:
                         WriteFile(result, now, ref tally);
                         break;
+                    case FileResults results:
+                        foreach (var result in results.Results)
+                        {
+                            WriteFile(result, now, ref tally);
+                        }
+
+                        break;
                     case DeleteCommand delete:
                         foreach (var id in delete.FileIds)
                         {
@@ -121,7 +131,7 @@ internal sealed partial class IndexWriter : IDisposable
     {
         var item = result.Item;
         var folderId = Folder(item.Folder);
-        long? seriesId = result.State == IndexedFileState.Indexed && result.Series is { } series ? Series(series, now, ref tally) : null;
+        long? seriesId = result is { State: IndexedFileState.Indexed, SeriesKey: { } key, Header: { } header } ? Series(key, header, now, ref tally) : null;
         var written = true;
         if (item.Known is { } known)
         {
@@ -229,9 +239,9 @@ internal sealed partial class IndexWriter : IDisposable
         return id;
     }
 
-    private long Series(SeriesSummary fields, long now, ref Tally tally)
+    private long Series(string key, DicomHeader header, long now, ref Tally tally)
     {
-        if (_series.TryGetValue(fields.SeriesKey, out var id))
+        if (_series.TryGetValue(key, out var id))
         {
             return id;
         }
@@ -241,19 +251,19 @@ internal sealed partial class IndexWriter : IDisposable
             _series.Clear();
         }
 
-        _sql.SelectSeries.Parameters[0].Value = fields.SeriesKey;
+        _sql.SelectSeries.Parameters[0].Value = key;
         if (_sql.SelectSeries.ExecuteScalar() is long existing)
         {
             id = existing;
         }
         else
         {
-            BindSeries(fields, now);
+            BindSeries(SeriesFields.FromHeader(header, key), now);
             id = (long)_sql.InsertSeries.ExecuteScalar()!;
             tally.SeriesAdded++;
         }
 
-        _series[fields.SeriesKey] = id;
+        _series[key] = id;
         return id;
     }
 
@@ -332,6 +342,7 @@ internal sealed partial class IndexWriter : IDisposable
             Interlocked.Add(ref counters.NotDicom, NotDicom);
             Interlocked.Add(ref counters.BytesRead, BytesRead);
             Interlocked.Add(ref counters.SeriesCount, SeriesAdded - SeriesRemoved);
+            Interlocked.Add(ref counters.SeriesAdded, SeriesAdded);
             foreach (var category in Errors ?? [])
             {
                 counters.AddError(category);
