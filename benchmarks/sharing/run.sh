@@ -17,8 +17,8 @@ RUNS=${1:-5}
 SIZE_MB=${2:-2048}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/naspacs-share-bench.XXXXXX)
-PORT=5093
-CEILING_PORT=5190
+PORT=${PORT:-5093}
+CEILING_PORT=${CEILING_PORT:-5190}
 BASE=http://127.0.0.1:$PORT
 ADMIN_PASSWORD=bench-$RANDOM-$RANDOM-admin
 SERVER_PID=
@@ -68,6 +68,7 @@ FILES=("$WORK"/nas/series/*.dcm)
 BYTES=$(cat "${FILES[@]}" | wc -c)
 cat "${FILES[@]}" > /dev/null   # warm the page cache for every reader
 for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$((CEILING_PORT + 2))/plain" && break; sleep 0.5; done
+kill -0 "$BENCH_PID" 2>/dev/null || { echo "naspacs-sharebench did not start (ports $CEILING_PORT-$((CEILING_PORT + 2)) in use?):" >&2; cat "$WORK/sharebench.log" >&2; exit 1; }
 
 cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }   # user+sys CPU seconds of a process so far
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }

@@ -10,8 +10,9 @@ namespace NasPacs.Sharing.Zip;
 /// zero CRC and sizes and general purpose bit 3, then its data (written by the caller into <see cref="Output"/>), then a data
 /// descriptor (APPNOTE 4.3.9); at the end the central directory and, when an offset, size or count does not fit its 16 or
 /// 32 bits, the ZIP64 end record and locator (4.3.14, 4.3.15). Only the central directory's records stay in memory.
+/// The pipe is flushed once <paramref name="flushThreshold"/> bytes have gathered, so memory stays flat.
 /// </summary>
-internal sealed class ZipWriter(PipeWriter output)
+internal sealed class ZipWriter(PipeWriter output, int flushThreshold)
 {
     /// <summary>Entries expected this large get ZIP64 sizes from their local header on (deflate may grow incompressible data a little).</summary>
     private const long Zip64EntryThreshold = 0xF000_0000;
@@ -23,6 +24,7 @@ internal sealed class ZipWriter(PipeWriter output)
     private const uint UnixRegularFile0644 = 0x81A4u << 16;
     private readonly List<CentralRecord> _entries = [];
     private long _position;
+    private long _flushedAt;
 
     /// <summary>Where entry data goes; count what is written there with <see cref="Advanced"/>.</summary>
     public PipeWriter Output => output;
@@ -100,13 +102,32 @@ internal sealed class ZipWriter(PipeWriter output)
         _position += length;
     }
 
-    /// <summary>Writes the central directory and the end records. Flushing is the caller's.</summary>
-    public void Finish()
+    /// <summary>Flushes when <c>flushThreshold</c> bytes have gathered since the last flush.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the pipe's reader (the client) is gone.</exception>
+    public ValueTask FlushIfFullAsync(CancellationToken cancellationToken)
+        => _position - _flushedAt >= flushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>Hands what is written to the reader; waits only when the reader is behind (the pipe's back-pressure).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled, or the pipe's reader (the client) is gone.</exception>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            throw new OperationCanceledException("The client stopped reading the zip.");
+        }
+
+        _flushedAt = _position;
+    }
+
+    /// <summary>Writes the central directory and the end records, and flushes.</summary>
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         var start = _position;
         foreach (var entry in _entries)
         {
             WriteCentral(entry);
+            await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var size = _position - start;
@@ -142,6 +163,7 @@ internal sealed class ZipWriter(PipeWriter output)
         BinaryPrimitives.WriteUInt16LittleEndian(end[20..], 0);
         output.Advance(22);
         _position += 22;
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void WriteCentral(CentralRecord entry)

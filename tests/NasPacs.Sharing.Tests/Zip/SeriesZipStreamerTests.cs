@@ -108,6 +108,37 @@ public sealed class SeriesZipStreamerTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_ArchiveOver4GiB_WritesZip64SizesAndOffsetsThatRealClientsRead()
+    {
+        // One entry over 4 GiB (ZIP64 sizes in its local header, descriptor and central record), one before it and two after
+        // it (central offsets past 4 GiB). Zeros, so the sparse output costs no disk.
+        const long Big = (4L << 30) + 12_345;
+        var source = new ZeroSource(1000, Big, 7, 70_000);
+        var zipPath = _folder.Combine("big.zip");
+        await using (var file = new SparseFileStream(zipPath))
+        {
+            var writer = PipeWriter.Create(file, new StreamPipeWriterOptions(leaveOpen: true));
+            var result = await _streamer.WriteAsync(writer, new SeriesZipRequest(Series, new ListIndex(Series, source.Index()), source));
+            await writer.CompleteAsync();
+            Assert.Equal(new ZipStreamResult(4, 0, Big + 71_007), result);
+        }
+
+        Assert.Equal(0, ZipClients.UnzipTest(zipPath).ExitCode);
+        var entries = ZipClients.PythonRead(zipPath);
+        Assert.Equal([1000, Big, 7, 70_000], entries.Select(e => e.Size));
+        Assert.All(entries, e => Assert.Equal(0, e.Method));
+        using var zip = ZipFile.OpenRead(zipPath);
+        Assert.Equal(Big, zip.Entries[1].Length);
+        using var last = new MemoryStream();
+        await using (var entry = await zip.Entries[3].OpenAsync())
+        {
+            await entry.CopyToAsync(last);
+        }
+
+        Assert.Equal(new byte[70_000], last.ToArray());
+    }
+
+    [Fact]
     public async Task WriteAsync_FilesDeletedOrChangedSinceIndexing_ListsThemInMissingTxt()
     {
         var nas = NasWith(("s/1.dcm", 1000), ("s/2.dcm", 1000), ("s/3.dcm", 1000), ("s/4.dcm", 1000));

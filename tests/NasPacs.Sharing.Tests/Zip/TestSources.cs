@@ -190,3 +190,125 @@ internal sealed class AsyncOnlyStream(Stream inner) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
 }
+
+/// <summary>
+/// Files of zeros generated on the fly, of any size (for archives past 4 GiB): <c>f/{n}</c> is <paramref name="sizes"/>[n - 1]
+/// bytes long.
+/// </summary>
+internal sealed class ZeroSource(params long[] sizes) : IFileSource
+{
+    private static readonly DateTimeOffset Time = new(2024, 3, 1, 10, 0, 0, TimeSpan.Zero);
+
+    public string DisplayName => "zeros";
+
+    public IAsyncEnumerable<FileEntry> EnumerateAsync(FileEnumerationOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask<int> ReadPrefixAsync(string relativePath, Memory<byte> destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask<Stream> OpenReadAsync(string relativePath, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<Stream>(new ZeroStream(Size(relativePath)));
+
+    public ValueTask<FileEntry?> GetEntryAsync(string relativePath, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<FileEntry?>(new FileEntry(relativePath, Size(relativePath), Time));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public List<IndexedFile> Index() => Enumerable.Range(1, sizes.Length)
+        .Select(i => new IndexedFile($"f/{i}", sizes[i - 1], Time, IndexedFileState.Indexed, "1.2.3", null, i, null)).ToList();
+
+    private long Size(string relativePath) => sizes[int.Parse(relativePath.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) - 1];
+
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = (int)Math.Min(buffer.Length, length - _read);
+            buffer[..n].Clear();
+            _read += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>
+/// Writes to a file, skipping runs of zeros by seeking over them, so a zip of gigabytes of zeros takes almost no disk (the file
+/// is sparse); readers see the zeros. Asynchronous writes only, as Kestrel's response body.
+/// </summary>
+internal sealed class SparseFileStream(string path) : Stream
+{
+    private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.Read, 0, FileOptions.None);
+    private long _position;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        const int Block = 64 * 1024;
+        for (var at = 0; at < buffer.Length; at += Block)
+        {
+            var block = buffer[at..Math.Min(buffer.Length, at + Block)];
+            if (block.Span.ContainsAnyExcept((byte)0))
+            {
+                _file.Position = _position;
+                await _file.WriteAsync(block, cancellationToken);
+            }
+
+            _position += block.Length;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file.SetLength(_position);
+            _file.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
