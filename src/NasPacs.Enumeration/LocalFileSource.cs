@@ -126,9 +126,13 @@ internal sealed partial class LocalFileSource : IFileSource
     internal string FullPath(string relativePath)
     {
         ArgumentNullException.ThrowIfNull(relativePath);
-        foreach (var segment in relativePath.Split('/'))
+
+        // Segments as spans: this runs once per header read, and splitting into strings allocated an array and every segment.
+        var path = relativePath.AsSpan();
+        foreach (var range in path.Split('/'))
         {
-            if (segment is ".." || segment.Contains('\\', StringComparison.Ordinal) || Path.IsPathRooted(segment))
+            var segment = path[range];
+            if (segment.SequenceEqual("..") || segment.Contains('\\') || Path.IsPathRooted(segment))
             {
                 throw new FileSourceException(ErrorCategory.Configuration, ErrorCodes.FileUnreadable, "The path leaves the root of the file source.", relativePath);
             }

@@ -166,6 +166,8 @@ public sealed class LocalFileSourceTests : IDisposable
     [Theory]
     [InlineData("../etc/passwd")]
     [InlineData("a/../../x")]
+    [InlineData("a/..")]
+    [InlineData("a\\..\\..\\x")]
     public async Task ReadPrefixAsync_PathLeavingRoot_IsRefused(string path)
     {
         await Assert.ThrowsAsync<FileSourceException>(async () => await Source().ReadPrefixAsync(path, new byte[8]));
