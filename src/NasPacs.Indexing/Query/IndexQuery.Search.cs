@@ -22,6 +22,9 @@ internal sealed partial class IndexQuery
     /// </summary>
     internal const int ProbeCostRatio = 10;
 
+    /// <summary>With a filter, the text's own matches are counted up to this many to choose the page's plan.</summary>
+    internal const int TextSampleLimit = 10_000;
+
     /// <summary>
     /// Counts at most <see cref="SearchLimits.CountLimit"/> + 1 matches (a larger result reports that many) and reads one
     /// page, all from one snapshot. A page of a broad text match walks the sort's index and probes the full-text index
@@ -82,6 +85,18 @@ internal sealed partial class IndexQuery
             estimate = SearchLimits.IsCapped(total) && !reader.IsDBNull(1) ? EstimateMatches(total, reader.GetInt64(1), rows) : total;
         }
 
+        if (match is not null && !onlyText && SearchLimits.IsCapped(total))
+        {
+            // With a filter, a walk probes the rows of the filter's index range, and sorting reads every text match: how
+            // often the text alone matches decides (t1 from 2033: 3,000 match, but sorting read all 30,000 t1 series, 27 ms).
+            // Reading the text's own row ids is cheap (~0.06 µs each, no table lookup).
+            command.CommandText = $"SELECT COUNT(*), MAX(id) FROM (SELECT rowid AS id FROM series_fts WHERE series_fts MATCH $match LIMIT {TextSampleLimit + 1})";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var text = reader.GetInt64(0);
+            estimate = text > TextSampleLimit && !reader.IsDBNull(1) ? EstimateMatches(text, reader.GetInt64(1), rows) : text;
+        }
+
         command.CommandText = PageSql(search, page, match is not null, where, total, Walk(page, estimate, rows));
         command.Parameters.AddWithValue("$limit", page.Limit);
         command.Parameters.AddWithValue("$offset", page.Offset);
@@ -104,7 +119,8 @@ internal sealed partial class IndexQuery
 
     /// <summary>
     /// Whether walking the sort's index (probing each row) finds the page for less than sorting every match: walking
-    /// reads about depth × rows ÷ matches rows at <see cref="ProbeCostRatio"/> the cost of a sorted match.
+    /// reads about depth × rows ÷ matches rows at <see cref="ProbeCostRatio"/> the cost of a sorted match. With a filter,
+    /// <paramref name="matches"/> are the text's own (the walk's share of hits in the filter's range, the rows a sort reads).
     /// </summary>
     internal static bool Walk(PageRequest page, long matches, long rows)
     {

@@ -13,8 +13,12 @@ namespace NasPacs.Indexing.Query;
 /// </summary>
 internal sealed class ReadConnectionPool : IDisposable
 {
-    /// <summary>Idle connections kept; more are opened under load and closed when they come back.</summary>
-    public static readonly int MaxIdle = Math.Clamp(Environment.ProcessorCount * 4, 8, 64);
+    /// <summary>
+    /// Idle connections kept; more are opened under load and closed when they come back. The server's thread pool runs
+    /// more searches at once than there are cores (12 on two cores with 50 clients), and each connection opened past
+    /// this number costs a schema read and a cold cache, so the floor is 32.
+    /// </summary>
+    public static readonly int MaxIdle = Math.Clamp(Environment.ProcessorCount * 8, 32, 128);
 
     // mmap serves pages straight from the OS cache (no copy into SQLite's cache); 1 GiB covers a 10-million-file index.
     // The private cache stays small because with mmap it holds little more than page headers.
