@@ -21,6 +21,10 @@ var inFlight = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_IN_FLI
 var poolSize = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_POOL"), CultureInfo.InvariantCulture, out var p) ? p : 2;
 var skipSmbclient = Environment.GetEnvironmentVariable("SMB_BENCH_SKIP_SMBCLIENT") == "1";
 
+// SMB_BENCH_ENCRYPT=0: sign instead of encrypt (the client encrypts by default when the server offers it), to see what
+// encryption costs the client and smbd.
+var encrypt = Environment.GetEnvironmentVariable("SMB_BENCH_ENCRYPT") != "0";
+
 Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | files | seconds | files/s | load (1 min) |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var delay in delays)
@@ -30,7 +34,7 @@ foreach (var delay in delays)
     // reported beside it (in one process, the two were one number).
     using var proxy = delay > 0 ? ProxyProcess.Start(port, delay) : null;
     var smbPort = proxy?.Port ?? port;
-    var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize };
+    var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize, EncryptWhenOffered = encrypt };
     await using var source = new SmbFileSourceFactory().Create(options);
 
     // Warm up: connect both pooled connections, measure the round trip with one small read at a time.
