@@ -164,6 +164,15 @@ internal sealed class ListIndex(SeriesSummary series, IReadOnlyList<IndexedFile>
 /// <summary>A write-only, non-seekable stream that refuses synchronous writes, as Kestrel's response body does.</summary>
 internal sealed class AsyncOnlyStream(Stream inner) : Stream
 {
+    private const int ZeroBlock = 64 * 1024;
+
+    /// <summary>
+    /// Seeks over 64 KiB blocks of zeros instead of writing them, so a file written with gigabytes of zeros is sparse and
+    /// takes almost no disk; readers still see the zeros. Needs a seekable inner stream whose last write is not zeros (a zip
+    /// ends with its end record).
+    /// </summary>
+    public bool SkipZeroBlocks { get; init; }
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -188,7 +197,27 @@ internal sealed class AsyncOnlyStream(Stream inner) : Stream
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!SkipZeroBlocks)
+        {
+            await inner.WriteAsync(buffer, cancellationToken);
+            return;
+        }
+
+        for (var at = 0; at < buffer.Length; at += ZeroBlock)
+        {
+            var block = buffer[at..Math.Min(buffer.Length, at + ZeroBlock)];
+            if (block.Span.ContainsAnyExcept((byte)0))
+            {
+                await inner.WriteAsync(block, cancellationToken);
+            }
+            else
+            {
+                inner.Seek(block.Length, SeekOrigin.Current);
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -251,64 +280,5 @@ internal sealed class ZeroSource(params long[] sizes) : IFileSource
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-}
-
-/// <summary>
-/// Writes to a file, skipping runs of zeros by seeking over them, so a zip of gigabytes of zeros takes almost no disk (the file
-/// is sparse); readers see the zeros. Asynchronous writes only, as Kestrel's response body.
-/// </summary>
-internal sealed class SparseFileStream(string path) : Stream
-{
-    private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.Read, 0, FileOptions.None);
-    private long _position;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush() => throw new InvalidOperationException("Synchronous operations are disallowed.");
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous operations are disallowed.");
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        const int Block = 64 * 1024;
-        for (var at = 0; at < buffer.Length; at += Block)
-        {
-            var block = buffer[at..Math.Min(buffer.Length, at + Block)];
-            if (block.Span.ContainsAnyExcept((byte)0))
-            {
-                _file.Position = _position;
-                await _file.WriteAsync(block, cancellationToken);
-            }
-
-            _position += block.Length;
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _file.SetLength(_position);
-            _file.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
