@@ -314,7 +314,7 @@ internal sealed partial class IndexRun
             _state = state;
         }
 
-        _gate.Open();
+        _gate.Resume();
         await publishing.ConfigureAwait(false);
         var final = Publish(force: true);
         _logger.RunFinished(RunId, state, _counters.Processed, _counters.New, _counters.Modified, _counters.Unchanged, _counters.Removed, _counters.Errors);

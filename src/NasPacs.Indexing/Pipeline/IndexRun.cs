@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Abstractions.Jobs;
 using NasPacs.Indexing.Status;
 using NasPacs.Indexing.Storage;
 
@@ -89,7 +90,7 @@ internal sealed partial class IndexRun : IIndexRun
 
             _stateBeforePause = _state;
             _state = IndexState.Paused;
-            _gate.Close();
+            _gate.Pause();
         }
 
         Publish(force: true);
@@ -106,7 +107,7 @@ internal sealed partial class IndexRun : IIndexRun
 
             _state = _stateBeforePause;
             _throttle.Restart();
-            _gate.Open();
+            _gate.Resume();
         }
 
         Publish(force: true);
@@ -125,7 +126,7 @@ internal sealed partial class IndexRun : IIndexRun
         }
 
         _cancel.Cancel();
-        _gate.Open();
+        _gate.Resume();
         Publish(force: true);
     }
 
