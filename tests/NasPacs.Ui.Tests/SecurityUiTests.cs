@@ -49,6 +49,44 @@ public sealed class SecurityUiTests
         Assert.Empty(violations);
     }
 
+    /// <summary>
+    /// Sign-in through a real OpenID provider process (<see cref="NasPacs.Testing.Oidc.TestOidcProvider"/>): the page offers
+    /// "Sign in with …", the browser goes to the provider and back, and lands on the dashboard with the mapped role; a
+    /// user without a mapped role comes back to a page that says why.
+    /// </summary>
+    [ChromiumFact]
+    public async Task SignInWithProvider_MappedAndUnmappedUsers_DashboardOrClearRefusal()
+    {
+        await using var idp = await NasPacs.Testing.Oidc.TestOidcProvider.StartAsync();
+        idp.User["roles"] = new[] { "radiology" };
+        using var server = new UiServer(new()
+        {
+            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
+            ["NasPacs:Security:Oidc:Authority"] = idp.Authority,
+            ["NasPacs:Security:Oidc:ClientId"] = idp.ClientId,
+            ["NasPacs:Security:Oidc:ClientSecret"] = idp.ClientSecret,
+            ["NasPacs:Security:Oidc:DisplayName"] = "Hospital IdP",
+            ["NasPacs:Security:Oidc:RequireHttpsMetadata"] = "false",
+            ["NasPacs:Security:Oidc:Roles:radiology"] = "viewer",
+        });
+        var (playwright, browser) = await Browser.LaunchPlainAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.BaseUrl + "/login.html");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Hospital IdP" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#who-name")).ToHaveTextAsync("dr.test (viewer)", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(page, "security-3-signed-in-with-provider");
+
+        idp.User["roles"] = new[] { "cleaning" };
+        var refused = await (await browser.NewContextAsync()).NewPageAsync();
+        await refused.GotoAsync(server.BaseUrl + "/login.html");
+        await refused.GetByRole(AriaRole.Link, new() { Name = "Sign in with Hospital IdP" }).ClickAsync();
+        await Assertions.Expect(refused.GetByRole(AriaRole.Alert)).ToContainTextAsync("has no NasPacs role", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(refused, "security-4-provider-user-without-role");
+    }
+
     [ChromiumFact]
     public async Task Admin_CreatesViewer_ViewerSeesNoAdminPagesAndCannotStartIndexing()
     {
