@@ -59,16 +59,7 @@ public sealed class SecurityUiTests
     {
         await using var idp = await NasPacs.Testing.Oidc.TestOidcProvider.StartAsync();
         idp.User["roles"] = new[] { "radiology" };
-        using var server = new UiServer(new()
-        {
-            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
-            ["NasPacs:Security:Oidc:Authority"] = idp.Authority,
-            ["NasPacs:Security:Oidc:ClientId"] = idp.ClientId,
-            ["NasPacs:Security:Oidc:ClientSecret"] = idp.ClientSecret,
-            ["NasPacs:Security:Oidc:DisplayName"] = "Hospital IdP",
-            ["NasPacs:Security:Oidc:RequireHttpsMetadata"] = "false",
-            ["NasPacs:Security:Oidc:Roles:radiology"] = "viewer",
-        });
+        using var server = new UiServer(idp.ServerSettings("Hospital IdP", ("radiology", "viewer")));
         var (playwright, browser) = await Browser.LaunchPlainAsync();
         using var _ = playwright;
         await using var __ = browser;

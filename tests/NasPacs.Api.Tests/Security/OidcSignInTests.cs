@@ -184,19 +184,8 @@ public sealed class OidcSignInTests
 
     private static ApiFactory Start(TestOidcProvider idp, out string baseUrl, Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
-            ["NasPacs:Security:Oidc:Authority"] = idp.Authority,
-            ["NasPacs:Security:Oidc:ClientId"] = idp.ClientId,
-            ["NasPacs:Security:Oidc:ClientSecret"] = idp.ClientSecret,
-            ["NasPacs:Security:Oidc:DisplayName"] = "Hospital IdP",
-            ["NasPacs:Security:Oidc:RequireHttpsMetadata"] = "false",
-            ["NasPacs:Security:Oidc:Roles:pacs-admins"] = "admin",
-            ["NasPacs:Security:Oidc:Roles:pacs-operators"] = "operator",
-            ["NasPacs:Security:Oidc:Roles:radiology"] = "viewer",
-        };
+        var settings = idp.ServerSettings("Hospital IdP", ("pacs-admins", "admin"), ("pacs-operators", "operator"), ("radiology", "viewer"));
+        settings["urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;

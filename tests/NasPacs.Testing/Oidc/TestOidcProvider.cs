@@ -76,6 +76,29 @@ public sealed class TestOidcProvider : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>
+    /// The NasPacs settings that point the server at this provider (plain HTTP on loopback, so metadata over HTTPS is not
+    /// required) with <paramref name="roles"/> as claim value → role.
+    /// </summary>
+    public Dictionary<string, string?> ServerSettings(string displayName, params (string Value, string Role)[] roles)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
+            ["NasPacs:Security:Oidc:Authority"] = Authority,
+            ["NasPacs:Security:Oidc:ClientId"] = ClientId,
+            ["NasPacs:Security:Oidc:ClientSecret"] = ClientSecret,
+            ["NasPacs:Security:Oidc:DisplayName"] = displayName,
+            ["NasPacs:Security:Oidc:RequireHttpsMetadata"] = "false",
+        };
+        foreach (var (value, role) in roles)
+        {
+            settings["NasPacs:Security:Oidc:Roles:" + value] = role;
+        }
+
+        return settings;
+    }
+
     /// <summary>Redirect URIs the client may use; empty allows any under 127.0.0.1 (the port of the server under test is not known up front).</summary>
     public HashSet<string> RedirectUris { get; } = new(StringComparer.Ordinal);
 
