@@ -6,7 +6,7 @@ public interface IIndexQuery
     /// <summary>Finds series by full text (patient name and ID, accession number, study and series descriptions) and filters.</summary>
     /// <remarks>
     /// An implementation may count matches only up to a limit, so that a broad search costs no more than its page: then
-    /// <see cref="Page{T}.Total"/> is the limit plus one, meaning "more than the limit" (NasPacs.Indexing counts to 10,000).
+    /// <see cref="Page{T}.Total"/> is the limit plus one, meaning "more than the limit" (NasPacs.Indexing counts to 1,000: <c>SearchLimits.CountLimit</c>).
     /// </remarks>
     Task<Page<SeriesSummary>> SearchSeriesAsync(SeriesSearch search, CancellationToken cancellationToken = default);
 
