@@ -48,6 +48,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
                 failures.Add($"{s}:KeyPath: the file {options.KeyPath} does not exist.");
             }
         }
+        else if (!string.IsNullOrWhiteSpace(options.CertificatePath))
+        {
+            // A certificate with HTTPS off would be ignored, and an https:// address would then fail on a missing certificate.
+            failures.Add($"{s}:CertificatePath is set but {s}:Enabled is false: set {s}:Enabled to true to serve HTTPS with it, or remove the certificate setting.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -90,6 +90,19 @@ public sealed class TransportTests
         Assert.Contains("NasPacs:Https:CertificatePath", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_CertificateWithHttpsOff_FailsNamingTheSetting()
+    {
+        using var certificates = new TestCertificates();
+        var settings = Https(certificates, "pfx");
+        settings["NasPacs:Https:Enabled"] = "false";
+        using var server = new ApiFactory(settings);
+
+        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => server.CreateClient());
+
+        Assert.Contains("NasPacs:Https:Enabled", ex.Message, StringComparison.Ordinal);
+    }
+
     internal static Dictionary<string, string?> Https(TestCertificates certificates, string format) => new()
     {
         ["urls"] = "https://127.0.0.1:0;http://127.0.0.1:0",
