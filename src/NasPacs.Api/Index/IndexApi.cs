@@ -165,7 +165,7 @@ internal static class IndexApi
             : TypedResults.Ok(RootLocations.ForCaller(await target.Query.GetRunsAsync(new PageRequest(paging.Offset, paging.Limit), cancellationToken).ConfigureAwait(false), target.Name, user));
     }
 
-    private static Results<PushStreamHttpResult, ValidationProblem> Export(RootCatalog catalog, string? root, bool? relative, CancellationToken cancellationToken)
+    private static Results<PushStreamHttpResult, ValidationProblem> Export(RootCatalog catalog, string? root, bool? relative, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var target = errors.Root(catalog, root);
@@ -174,7 +174,8 @@ internal static class IndexApi
             return errors.Problem();
         }
 
-        var options = new ExportOptions { AbsolutePaths = relative != true };
+        // The design's JSON holds absolute paths; like a root's location, they are for admins (others get relative ones).
+        var options = new ExportOptions { AbsolutePaths = relative != true && RootLocations.MaySee(user) };
         return TypedResults.Stream(
             stream => target.Query.ExportAsync(stream, options, cancellationToken),
             "application/json");

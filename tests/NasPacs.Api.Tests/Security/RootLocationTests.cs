@@ -14,7 +14,7 @@ public sealed class RootLocationTests : IClassFixture<RootLocationTests.Server>
         public Server()
         {
             Folder = new NasPacs.Testing.TempFolder("naspacs-location");
-            File.Copy(Path.Combine(Http.RepositorySamples(), Directory.EnumerateFiles(Http.RepositorySamples(), "*.dcm", SearchOption.AllDirectories).First()), Path.Combine(Folder.Path, "one.dcm"));
+            File.Copy(Path.Combine(NasPacs.Testing.Oracle.PydicomOracle.CorpusRoot, "test_files", "CT_small.dcm"), Path.Combine(Folder.Path, "one.dcm"));
             Factory = new ApiFactory(new() { ["NasPacs:Roots:ward:Path"] = Folder.Path });
         }
 
@@ -46,6 +46,21 @@ public sealed class RootLocationTests : IClassFixture<RootLocationTests.Server>
         Assert.Equal("ward", root.GetProperty("status").GetProperty("root").GetString());
         Assert.DoesNotContain(_server.Folder.Path, text, StringComparison.Ordinal);
         Assert.DoesNotContain(_server.Folder.Path, runs, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("viewer")]
+    [InlineData("operator")]
+    public async Task Export_NonAdmin_GetsPathsRelativeToTheRoot(string role)
+    {
+        using var client = _server.Factory.CreateClient(role);
+        await client.WaitForPhaseAsync("ward", "completed");
+
+        var text = await client.GetStringAsync("/api/index/export.json?root=ward");
+        var series = JsonDocument.Parse(text).RootElement[0];
+
+        Assert.Equal("one.dcm", series.GetProperty("files")[0].GetString());
+        Assert.DoesNotContain(_server.Folder.Path, text, StringComparison.Ordinal);
     }
 
     [Fact]
