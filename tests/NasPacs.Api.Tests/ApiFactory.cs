@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NasPacs.Testing;
@@ -24,10 +25,14 @@ namespace NasPacs.Api.Tests;
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
 
-    public ApiFactory(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration keys, as an operator would set them.</param>
+    /// <param name="services">Changes to the composed services, for tests that must observe what cannot be seen from outside.</param>
+    public ApiFactory(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Data = new TempFolder("naspacs-api");
         AdminPassword = "admin-" + Guid.NewGuid().ToString("N");
         _settings = new Dictionary<string, string?>(settings ?? [], StringComparer.OrdinalIgnoreCase)
@@ -112,6 +117,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<Security.LogCapture>(null, LogLevel.Trace));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     protected override void Dispose(bool disposing)
