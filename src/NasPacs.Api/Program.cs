@@ -10,6 +10,8 @@ using NasPacs.Api.Search;
 using NasPacs.Api.Security;
 using NasPacs.Api.Shares;
 
+// A wrong setting stops the start with the problem named, exit code 2 and no stack trace.
+StartupCheck.ExplainWrongSettings();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSecrets();
 if (Secrets.TryRunCommand(builder, args))
@@ -33,6 +35,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 });
 
 var app = builder.Build();
+StartupCheck.ThrowIfInvalid(app);
 
 app.UseReverseProxy();
 app.UseExceptionHandler();

@@ -99,6 +99,19 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Select(a => a.TrimEnd('/'))];
     }
 
+    /// <summary>
+    /// Starts the server expecting a wrong setting to stop it, and returns that problem: the host's own exception, or
+    /// the program's (its start-up check), which the factory hands over wrapped when it ends the program first.
+    /// </summary>
+    public Microsoft.Extensions.Options.OptionsValidationException StartFailure()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => CreateClient());
+        var problem = ex as Microsoft.Extensions.Options.OptionsValidationException
+            ?? (ex as AggregateException)?.Flatten().InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>().FirstOrDefault();
+        Assert.True(problem is not null, $"The start failed for another reason: {ex}");
+        return problem;
+    }
+
     /// <summary>A client of its own that keeps cookies, as a browser does (no token).</summary>
     public HttpClient CreateCookieClient()
         => new(new CookieContainerHandler { InnerHandler = Server.CreateHandler() }) { BaseAddress = Server.BaseAddress };

@@ -85,7 +85,7 @@ public sealed class HostApiTests
     {
         using var factory = new ApiFactory(new() { [key] = value });
 
-        var ex = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+        var ex = factory.StartFailure();
 
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }

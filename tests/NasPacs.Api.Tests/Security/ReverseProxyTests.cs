@@ -61,7 +61,7 @@ public sealed class ReverseProxyTests
     {
         using var server = new ApiFactory(new() { ["NasPacs:Proxy:KnownProxies:0"] = "not-an-address" });
 
-        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => server.CreateClient());
+        var ex = server.StartFailure();
 
         Assert.Contains("NasPacs:Proxy:KnownProxies", ex.Message, StringComparison.Ordinal);
     }

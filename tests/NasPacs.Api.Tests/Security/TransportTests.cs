@@ -85,7 +85,7 @@ public sealed class TransportTests
     {
         using var server = new ApiFactory(new() { ["NasPacs:Https:Enabled"] = "true" });
 
-        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => server.CreateClient());
+        var ex = server.StartFailure();
 
         Assert.Contains("NasPacs:Https:CertificatePath", ex.Message, StringComparison.Ordinal);
     }
@@ -98,7 +98,7 @@ public sealed class TransportTests
         settings["NasPacs:Https:Enabled"] = "false";
         using var server = new ApiFactory(settings);
 
-        var ex = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => server.CreateClient());
+        var ex = server.StartFailure();
 
         Assert.Contains("NasPacs:Https:Enabled", ex.Message, StringComparison.Ordinal);
     }
