@@ -3,7 +3,7 @@
 # reached through a C# proxy that delays every chunk by D ms each way.
 #   benchmarks/smb/run.sh                 # D = 0.25 and 2 ms, 10,000 files of 2 KB in 100 folders
 #   benchmarks/smb/run.sh --delays 0,2 --files 20000
-#   benchmarks/smb/run.sh --runs 3 --compare /tmp/smb-bench-before   # interleave an older build, same share and load
+#   benchmarks/smb/run.sh --runs 3 --compare /tmp/smb-bench-before   # interleave an older build (or several: repeat --compare)
 # An older build for --compare: git worktree add /tmp/old <commit> && dotnet build -c Release
 #   /tmp/old/benchmarks/smb/NasPacs.Smb.Benchmark -o /tmp/smb-bench-before
 set -euo pipefail
@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do
     --files) files="$2"; shift 2;;
     --baseline) baseline="$2"; shift 2;;
     --runs) runs="$2"; shift 2;;
-    --compare) compare="$2"; shift 2;;
+    --compare) compare="$compare $2"; shift 2;;  # may be given more than once
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -83,10 +83,10 @@ echo "commit $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --qui
 export SMB_BENCH_SMBD_CONF="$dir/smb.conf"  # the harness reports this smbd's CPU per file
 for run in $(seq "$runs"); do
   echo "## run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ -n "$compare" ]; then
-    echo "### older build ($compare)"
-    SMB_BENCH_SKIP_SMBCLIENT=1 dotnet "$compare/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
-    echo "### this build"
-  fi
+  for older in $compare; do
+    echo "### older build ($older)"
+    SMB_BENCH_SKIP_SMBCLIENT=1 dotnet "$older/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
+  done
+  [ -z "$compare" ] || echo "### this build"
   dotnet "$build/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
 done

@@ -10,7 +10,7 @@ rows = defaultdict(list)
 build = "this build"
 for line in sys.stdin:
     if line.startswith("### older build"):
-        build = "older build"
+        build = line[4:].strip()  # "older build (its folder)": several may be interleaved
     elif line.startswith("### this build"):
         build = "this build"
     elif line.startswith("## run"):

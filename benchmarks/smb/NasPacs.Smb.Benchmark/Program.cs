@@ -18,6 +18,9 @@ var password = args[2];
 var delays = args[3].Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
 var baselineFiles = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1000;
 var inFlight = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_IN_FLIGHT"), CultureInfo.InvariantCulture, out var f) ? f : 64;
+// SMB_BENCH_MIN_IN_FLIGHT: the adaptive limit's floor (the product's default, 32, unless set; equal to the callers it
+// fixes the limit), to see whether more in flight lowers the CPU per file of a CPU-bound run.
+var minInFlight = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_MIN_IN_FLIGHT"), CultureInfo.InvariantCulture, out var m) ? m : new SmbOptions().MinRequestsInFlight;
 var poolSize = int.TryParse(Environment.GetEnvironmentVariable("SMB_BENCH_POOL"), CultureInfo.InvariantCulture, out var p) ? p : 2;
 var skipSmbclient = Environment.GetEnvironmentVariable("SMB_BENCH_SKIP_SMBCLIENT") == "1";
 
@@ -34,7 +37,7 @@ foreach (var delay in delays)
     // reported beside it (in one process, the two were one number).
     using var proxy = delay > 0 ? ProxyProcess.Start(port, delay) : null;
     var smbPort = proxy?.Port ?? port;
-    var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, PoolSize = poolSize, EncryptWhenOffered = encrypt };
+    var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, MinRequestsInFlight = Math.Min(minInFlight, inFlight), PoolSize = poolSize, EncryptWhenOffered = encrypt };
     await using var source = new SmbFileSourceFactory().Create(options);
 
     // Warm up: connect both pooled connections, measure the round trip with one small read at a time.

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using NasPacs.Smb.Auth;
@@ -33,7 +34,7 @@ internal sealed partial class SmbConnection
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(options.Host, options.Port, linked.Token).ConfigureAwait(false);
+            await ConnectBlockingAsync(socket, options.Host, options.Port, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -62,6 +63,29 @@ internal sealed partial class SmbConnection
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Connects with the socket's own blocking call (on a pool thread), never an asynchronous socket operation: on
+    /// Unix the first one makes the socket non-blocking for good, and the reader thread's blocking receive would then
+    /// wait through the runtime's event loop (one more thread wake-up per receive). Cancelling closes the socket.
+    /// </summary>
+    private static async Task ConnectBlockingAsync(Socket socket, string host, int port, CancellationToken cancellationToken)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        using (cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket))
+        {
+            try
+            {
+                await Task.Run(() => socket.Connect(addresses, port), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task HandshakeAsync(SmbOptions options, TimeProvider time, CancellationToken cancellationToken)

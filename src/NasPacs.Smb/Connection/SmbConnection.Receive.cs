@@ -14,7 +14,12 @@ internal sealed partial class SmbConnection
     /// Reads as much as the socket holds into one buffer and dispatches every complete frame in it, so many small
     /// responses cost one receive call. A frame longer than the buffer gets a larger one for as long as it needs it.
     /// </summary>
-    private async Task ReadLoopAsync()
+    /// <remarks>
+    /// Runs on its own thread with the socket's blocking receive: a response wakes this thread alone, where an
+    /// asynchronous receive woke the runtime's socket event thread and then a pool thread for the continuation.
+    /// Closing the socket (<see cref="Fail"/>) ends a receive in progress.
+    /// </remarks>
+    private void ReadLoop()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
         var start = 0;
@@ -57,7 +62,7 @@ internal sealed partial class SmbConnection
                     start = 0;
                 }
 
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                var read = _socket.Receive(buffer.AsSpan(end), SocketFlags.None);
                 if (read == 0)
                 {
                     throw new EndOfStreamException("The server closed the connection.");

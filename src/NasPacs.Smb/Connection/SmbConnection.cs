@@ -26,7 +26,6 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     private readonly TimeSpan _requestTimeout;
     private readonly int _targetCredits;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
     private readonly ITimer _watchdog;
     private ulong _nextMessageId;
@@ -49,7 +48,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         _targetCredits = targetCredits;
         _time = time;
         _credits = new CreditGate(1, time);
-        _readLoop = Task.Run(ReadLoopAsync);
+        _readLoop = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var period = requestTimeout / 4;
         _watchdog = time.CreateTimer(_ => Watchdog(), null, period, period);
     }
@@ -149,7 +148,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
             if (flush)
             {
-                await FlushAsync().ConfigureAwait(false);
+                Flush();
             }
 
             Smb2Response[] responses;
@@ -282,7 +281,12 @@ internal sealed partial class SmbConnection : IAsyncDisposable
     /// Writes what is queued until nothing is: each pass swaps the filled buffer for the spare one, so callers keep
     /// framing while the socket writes. A failed write fails the connection and with it every waiting request.
     /// </summary>
-    private async Task FlushAsync()
+    /// <remarks>
+    /// The socket's blocking send (see <see cref="ConnectBlockingAsync"/>): it returns as soon as the kernel holds the
+    /// bytes, and blocks only while the server's window is full; the watchdog's <see cref="Fail"/> closes the socket,
+    /// which ends such a send.
+    /// </remarks>
+    private void Flush()
     {
         try
         {
@@ -308,7 +312,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
                 var written = 0;
                 while (written < length)
                 {
-                    written += await _socket.SendAsync(writing.AsMemory(written, length - written), SocketFlags.None).ConfigureAwait(false);
+                    written += _socket.Send(writing.AsSpan(written, length - written), SocketFlags.None);
                 }
             }
         }
@@ -366,7 +370,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
 
         if (flush)
         {
-            _ = FlushAsync();
+            Flush();
         }
     }
 
@@ -451,7 +455,6 @@ internal sealed partial class SmbConnection : IAsyncDisposable
             }
         }
 
-        _closing.Cancel();
         _watchdog.Dispose();
         _socket.Close();
         var failure = Failure();
@@ -491,8 +494,7 @@ internal sealed partial class SmbConnection : IAsyncDisposable
         await _readLoop.ConfigureAwait(false);
 
         // The keys go only once no caller can be framing under the send lock (framing checks the failure first) and the
-        // reader loop has ended. _closing is not disposed: a request racing with this disposal must meet the connection's
-        // failure (and be retried on a fresh connection), not an ObjectDisposedException.
+        // reader loop has ended.
         lock (_sendLock)
         {
             _cipher?.Dispose();
