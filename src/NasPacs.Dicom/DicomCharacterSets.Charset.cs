@@ -191,6 +191,19 @@ internal sealed partial class Charset
         return null;
     }
 
+    /// <summary><see cref="Decode"/> into <paramref name="destination"/>, for a plain set and text that surely fits; false otherwise.</summary>
+    public bool TryDecode(ReadOnlySpan<byte> bytes, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (_kind != Kind.Plain || _encoding.GetMaxCharCount(bytes.Length) > destination.Length)
+        {
+            return false;
+        }
+
+        written = _encoding.GetChars(bytes, destination);
+        return true;
+    }
+
     public string Decode(ReadOnlySpan<byte> bytes)
     {
         if (_kind == Kind.Plain || bytes.IsEmpty)

@@ -133,6 +133,16 @@ internal sealed class DicomCharacterSet
         return builder.ToString();
     }
 
+    /// <summary>
+    /// <see cref="Decode"/> into <paramref name="destination"/> without allocating, for bytes without escape sequences in a set
+    /// that needs no rewriting; false otherwise or when the text may not fit.
+    /// </summary>
+    public bool TryDecodeUnescaped(ReadOnlySpan<byte> bytes, Span<char> destination, out int written)
+    {
+        written = 0;
+        return !bytes.Contains(Esc) && _charsets[0].TryDecode(bytes, destination, out written);
+    }
+
     /// <summary>Decodes bytes the caller has found to hold no escape sequence: all in the first character set.</summary>
     public string DecodeUnescaped(ReadOnlySpan<byte> bytes) => _charsets[0].Decode(bytes);
 

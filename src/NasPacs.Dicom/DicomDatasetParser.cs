@@ -16,8 +16,8 @@ internal ref struct DicomDatasetParser
     private readonly ReadOnlySpan<uint> _requested;
     private readonly uint _stopAfter;
     private readonly bool _endOfData;
+    private readonly DicomRawElements _values;
     private DicomElementReader _reader;
-    private DicomElementCollection.Builder _values;
     private int _elementsRead;
     private int _cursor;
     private uint _lastTag;
@@ -25,14 +25,16 @@ internal ref struct DicomDatasetParser
     /// <param name="buffer">The bytes of the file (or inflated dataset) from offset 0.</param>
     /// <param name="endOfData">Whether <paramref name="buffer"/> holds everything there is, so running out means truncation.</param>
     /// <param name="requested">The requested tags' values, sorted.</param>
-    public DicomDatasetParser(ReadOnlySpan<byte> buffer, bool endOfData, ReadOnlySpan<uint> requested)
+    /// <param name="values">Where the requested elements go, raw; emptied first.</param>
+    public DicomDatasetParser(ReadOnlySpan<byte> buffer, bool endOfData, ReadOnlySpan<uint> requested, DicomRawElements values)
     {
         _requested = requested;
         // Stop at the first element past the highest requested tag, and at Pixel Data whatever was requested.
         _stopAfter = requested.IsEmpty ? 0 : Math.Min(requested[^1], DicomTags.PixelData.Value - 1);
         _endOfData = endOfData;
         _reader = new DicomElementReader(buffer, 0, explicitVR: true, bigEndian: false);
-        _values = new DicomElementCollection.Builder(requested.Length);
+        _values = values;
+        _values.Reset(requested.Length);
         Charset = DicomCharacterSet.Default;
     }
 
@@ -57,8 +59,6 @@ internal ref struct DicomDatasetParser
 
     /// <summary>Whether at least one element of the dataset was read (a raw dataset that fails at once is "not DICOM").</summary>
     public readonly bool ReadAnyElement => _elementsRead > 0;
-
-    public readonly DicomElementCollection BuildElements() => _values.Build();
 
     /// <summary>
     /// Reads the file meta group (group 0002, always explicit VR little endian, PS3.10 §7.1) from <paramref name="start"/>
@@ -210,10 +210,10 @@ internal ref struct DicomDatasetParser
             Charset = DicomCharacterSet.FromValue(value);
         }
 
-        if (requested && _values.Begin(tag))
+        if (requested)
         {
-            DicomValueDecoder.Decode(vr, value, _reader.BigEndian, Charset, ref _values);
-            _values.End();
+            // Kept raw with what decoding needs; values are decoded when asked for (most never are on the index path).
+            _values.TryAdd(tag, vr, _reader.BigEndian, Charset, value);
         }
     }
 

@@ -8,14 +8,18 @@ public sealed partial class DicomHeaderReader
     private const int PreambleLength = 128;
     private const int DatasetAfterDicm = PreambleLength + 4;
 
-    /// <summary>Parses one prefix; <see langword="null"/> with <paramref name="bytesNeeded"/> when more of the file is needed.</summary>
-    private DicomHeader? Parse(ReadOnlySpan<byte> file, bool isEndOfFile, out long bytesNeeded)
+    /// <summary>
+    /// Parses one prefix into <paramref name="result"/>; <see langword="false"/> with <paramref name="bytesNeeded"/> when more
+    /// of the file is needed.
+    /// </summary>
+    private bool Parse(ReadOnlySpan<byte> file, bool isEndOfFile, DicomHeaderValues result, out long bytesNeeded)
     {
         bytesNeeded = 0;
+        result.Begin(_requested.Length);
         if (file.Length < DatasetAfterDicm && !isEndOfFile)
         {
             bytesNeeded = DatasetAfterDicm;
-            return null;
+            return false;
         }
 
         // PS3.10 §7.1: a 128-byte preamble, "DICM", then the file meta group.
@@ -23,60 +27,59 @@ public sealed partial class DicomHeaderReader
         var start = isPart10 ? DatasetAfterDicm : 0;
         if (!isPart10 && !LooksLikeRawDataset(file))
         {
-            return DicomHeader.Failed(DicomHeaderStatus.NotDicom, new DicomReadError(
+            result.Fail(DicomHeaderStatus.NotDicom, new DicomReadError(
                 file.IsEmpty ? "The file is empty." : "No DICM prefix at offset 128 and the first bytes are not a DICOM data element.", 0));
+            return true;
         }
 
-        var parser = new DicomDatasetParser(file, isEndOfFile, _requested);
+        var parser = new DicomDatasetParser(file, isEndOfFile, _requested, result.Elements);
         var step = parser.ReadMetaGroup(start, out var transferSyntaxUid);
         if (step != ReadStep.Ok)
         {
-            return Finish(ref parser, step, isEndOfFile, null, ref bytesNeeded);
+            return Finish(ref parser, step, isEndOfFile, null, result, ref bytesNeeded);
         }
 
         var datasetStart = parser.Position;
         var syntax = transferSyntaxUid is null ? TransferSyntax.Detect(file[datasetStart..]) : TransferSyntax.FromUid(transferSyntaxUid);
         if (syntax.Deflated)
         {
-            return ParseDeflated(file, datasetStart, isEndOfFile, syntax, ref bytesNeeded);
+            return ParseDeflated(file, datasetStart, isEndOfFile, syntax, result, ref bytesNeeded);
         }
 
         step = parser.ReadDataset(datasetStart, syntax.ExplicitVR, syntax.BigEndian);
         if (step == ReadStep.Malformed && !isPart10 && !parser.ReadAnyElement)
         {
-            return DicomHeader.Failed(DicomHeaderStatus.NotDicom, new DicomReadError("The first bytes are not a DICOM data element.", 0));
+            result.Fail(DicomHeaderStatus.NotDicom, new DicomReadError("The first bytes are not a DICOM data element.", 0), keepElements: false);
+            return true;
         }
 
-        return Finish(ref parser, step, isEndOfFile, syntax.Uid, ref bytesNeeded);
+        return Finish(ref parser, step, isEndOfFile, syntax.Uid, result, ref bytesNeeded);
     }
 
-    private DicomHeader? Finish(ref DicomDatasetParser parser, ReadStep step, bool endOfData, string? transferSyntaxUid, ref long bytesNeeded, int? deflatedBytes = null)
+    private bool Finish(ref DicomDatasetParser parser, ReadStep step, bool endOfData, string? transferSyntaxUid, DicomHeaderValues result,
+        ref long bytesNeeded, int? deflatedBytes = null)
     {
         var where = deflatedBytes is not null ? " (offset in the inflated dataset)" : "";
         switch (step)
         {
             case ReadStep.Ok:
-                return new DicomHeader(DicomHeaderStatus.Ok, null)
-                {
-                    TransferSyntaxUid = transferSyntaxUid,
-                    PixelDataOffset = deflatedBytes is null ? parser.PixelDataOffset : null,
-                    BytesExamined = deflatedBytes ?? parser.Position,
-                    CharacterSetWarning = parser.Charset.Warning,
-                    Elements = parser.BuildElements(),
-                };
+                result.Succeed(transferSyntaxUid, deflatedBytes is null ? parser.PixelDataOffset : null, deflatedBytes ?? parser.Position, parser.Charset.Warning);
+                return true;
             case ReadStep.NeedMore when parser.BytesNeeded > Options.MaxHeaderSize:
                 // A declared length that no header of this size can hold (0xFFFFFFF0, say) is malformed, file end or not.
-                return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError(
+                result.Fail(DicomHeaderStatus.Malformed, new DicomReadError(
                     $"A length at this offset runs to byte {parser.BytesNeeded}, past MaxHeaderSize ({Options.MaxHeaderSize}){where}.",
-                    parser.ErrorOffset, parser.ErrorTag), transferSyntaxUid, parser.BuildElements());
+                    parser.ErrorOffset, parser.ErrorTag), transferSyntaxUid);
+                return true;
             case ReadStep.NeedMore when !endOfData:
                 bytesNeeded = parser.BytesNeeded;
-                return null;
+                return false;
             default:
-                return DicomHeader.Failed(
+                result.Fail(
                     step == ReadStep.Malformed ? DicomHeaderStatus.Malformed : DicomHeaderStatus.Truncated,
                     new DicomReadError(parser.ErrorMessage + where, parser.ErrorOffset, parser.ErrorTag),
-                    transferSyntaxUid, parser.BuildElements());
+                    transferSyntaxUid);
+                return true;
         }
     }
 
@@ -84,7 +87,8 @@ public sealed partial class DicomHeaderReader
     /// Deflated explicit VR little endian (PS3.5 §A.5): everything after the meta group is a raw deflate stream. Inflates into
     /// a rented buffer only as far as the parse needs, doubling it while the header goes on.
     /// </summary>
-    private DicomHeader? ParseDeflated(ReadOnlySpan<byte> file, int datasetStart, bool isEndOfFile, TransferSyntax syntax, ref long bytesNeeded)
+    private bool ParseDeflated(ReadOnlySpan<byte> file, int datasetStart, bool isEndOfFile, TransferSyntax syntax, DicomHeaderValues result,
+        ref long bytesNeeded)
     {
         var compressed = file[datasetStart..];
         var input = ArrayPool<byte>.Shared.Rent(Math.Max(compressed.Length, 1));
@@ -106,24 +110,25 @@ public sealed partial class DicomHeaderReader
 
                 // The stream may end only because the prefix did: then the data ends only if the file does.
                 var endOfData = ended && isEndOfFile;
-                var parser = new DicomDatasetParser(output.AsSpan(0, inflated), endOfData, _requested);
+                var parser = new DicomDatasetParser(output.AsSpan(0, inflated), endOfData, _requested, result.Elements);
                 var step = parser.ReadDataset(0, syntax.ExplicitVR, syntax.BigEndian);
                 if (step != ReadStep.NeedMore || endOfData)
                 {
-                    return Finish(ref parser, step, endOfData, syntax.Uid, ref bytesNeeded, file.Length);
+                    return Finish(ref parser, step, endOfData, syntax.Uid, result, ref bytesNeeded, file.Length);
                 }
 
                 if (ended)
                 {
                     // More compressed bytes are needed.
                     bytesNeeded = 2L * file.Length;
-                    return null;
+                    return false;
                 }
 
                 if (output.Length >= Options.MaxHeaderSize)
                 {
-                    return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError(
-                        $"The inflated header goes on past {Options.MaxHeaderSize} bytes (MaxHeaderSize).", null));
+                    result.Fail(DicomHeaderStatus.Malformed, new DicomReadError(
+                        $"The inflated header goes on past {Options.MaxHeaderSize} bytes (MaxHeaderSize).", null), keepElements: false);
+                    return true;
                 }
 
                 var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Options.MaxHeaderSize, output.Length * 2));
@@ -134,8 +139,8 @@ public sealed partial class DicomHeaderReader
         }
         catch (InvalidDataException)
         {
-            return DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError("The deflated dataset is corrupt.", null),
-                syntax.Uid);
+            result.Fail(DicomHeaderStatus.Malformed, new DicomReadError("The deflated dataset is corrupt.", null), syntax.Uid, keepElements: false);
+            return true;
         }
         finally
         {

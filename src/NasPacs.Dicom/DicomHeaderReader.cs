@@ -29,8 +29,22 @@ public sealed partial class DicomHeaderReader
     /// </summary>
     public bool TryRead(ReadOnlySpan<byte> prefix, bool isEndOfFile, [NotNullWhen(true)] out DicomHeader? header, out int bytesNeeded)
     {
-        header = Parse(prefix, isEndOfFile, out var needed);
-        if (header is not null)
+        var values = RentScratch();
+        var done = TryRead(prefix, isEndOfFile, values, out bytesNeeded);
+        header = done ? values.ToHeader() : null;
+        ReturnScratch(values);
+        return done;
+    }
+
+    /// <summary>
+    /// Parses a prefix of a file into <paramref name="result"/>, replacing what it held; as
+    /// <see cref="TryRead(ReadOnlySpan{byte}, bool, out DicomHeader?, out int)"/> otherwise. While it returns
+    /// <see langword="false"/>, <paramref name="result"/> holds nothing to use.
+    /// </summary>
+    public bool TryRead(ReadOnlySpan<byte> prefix, bool isEndOfFile, DicomHeaderValues result, out int bytesNeeded)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (Parse(prefix, isEndOfFile, result, out var needed))
         {
             bytesNeeded = 0;
             return true;
@@ -38,8 +52,8 @@ public sealed partial class DicomHeaderReader
 
         if (needed > Options.MaxHeaderSize || prefix.Length >= Options.MaxHeaderSize)
         {
-            header = DicomHeader.Failed(DicomHeaderStatus.Malformed, new DicomReadError(
-                $"The header goes on past {Options.MaxHeaderSize} bytes (MaxHeaderSize); it needs at least {needed}.", prefix.Length));
+            result.Fail(DicomHeaderStatus.Malformed, new DicomReadError(
+                $"The header goes on past {Options.MaxHeaderSize} bytes (MaxHeaderSize); it needs at least {needed}.", prefix.Length), keepElements: false);
             bytesNeeded = 0;
             return true;
         }
@@ -51,12 +65,27 @@ public sealed partial class DicomHeaderReader
 
     /// <summary>Parses a whole file held in memory.</summary>
     public DicomHeader Read(ReadOnlySpan<byte> file)
-        => TryRead(file, isEndOfFile: true, out var header, out _) ? header : throw new InvalidOperationException("Unreachable: a whole file always yields a result.");
+        => TryRead(file, isEndOfFile: true, out DicomHeader? header, out _) ? header : throw new InvalidOperationException("Unreachable: a whole file always yields a result.");
 
     /// <summary>Reads a header through <paramref name="readPrefix"/>, starting with <see cref="DicomHeaderReaderOptions.InitialReadSize"/> bytes in a rented buffer.</summary>
     public async ValueTask<DicomHeader> ReadAsync(PrefixReader readPrefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readPrefix);
+        var values = RentScratch();
+        await ReadAsync(readPrefix, values, cancellationToken).ConfigureAwait(false);
+        var header = values.ToHeader();
+        ReturnScratch(values);
+        return header;
+    }
+
+    /// <summary>
+    /// Reads a header through <paramref name="readPrefix"/> into <paramref name="result"/>, replacing what it held: the
+    /// allocation-free path for a worker that reads many files (one <see cref="DicomHeaderValues"/> each).
+    /// </summary>
+    public async ValueTask ReadAsync(PrefixReader readPrefix, DicomHeaderValues result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readPrefix);
+        ArgumentNullException.ThrowIfNull(result);
         var size = Options.InitialReadSize;
         while (true)
         {
@@ -64,9 +93,9 @@ public sealed partial class DicomHeaderReader
             try
             {
                 var read = await readPrefix(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
-                if (TryRead(buffer.AsSpan(0, read), isEndOfFile: read < size, out var header, out var needed))
+                if (TryRead(buffer.AsSpan(0, read), isEndOfFile: read < size, result, out var needed))
                 {
-                    return header;
+                    return;
                 }
 
                 size = needed;
@@ -86,6 +115,19 @@ public sealed partial class DicomHeaderReader
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
         return ReadHandle(handle);
     }
+
+    // One scratch result per thread for the DicomHeader-returning methods, which decode everything anyway.
+    [ThreadStatic]
+    private static DicomHeaderValues? t_scratch;
+
+    private static DicomHeaderValues RentScratch()
+    {
+        var values = t_scratch ?? new DicomHeaderValues();
+        t_scratch = null;
+        return values;
+    }
+
+    private static void ReturnScratch(DicomHeaderValues values) => t_scratch = values;
 
     private DicomHeader ReadHandle(SafeFileHandle handle)
     {
@@ -110,7 +152,7 @@ public sealed partial class DicomHeaderReader
                     filled += read;
                 }
 
-                if (TryRead(buffer.AsSpan(0, filled), endOfFile, out var header, out var needed))
+                if (TryRead(buffer.AsSpan(0, filled), endOfFile, out DicomHeader? header, out var needed))
                 {
                     return header;
                 }

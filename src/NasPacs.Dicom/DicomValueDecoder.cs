@@ -87,6 +87,51 @@ internal static class DicomValueDecoder
         }
     }
 
+    /// <summary>
+    /// Writes into <paramref name="destination"/> what <see cref="Decode"/> gives for a value that is one string (no backslash,
+    /// no person name groups, no ISO 2022 escape, no binary number), allocating nothing. False for any other value, or when it
+    /// does not fit: the caller then decodes it the ordinary way.
+    /// </summary>
+    public static bool TryDecodeSingle(ushort vr, ReadOnlySpan<byte> value, DicomCharacterSet charset, Span<char> destination, out int written)
+    {
+        written = 0;
+        switch (vr)
+        {
+            case DicomVR.PN:
+                var name = TrimEnd(value);
+                return !name.Contains(Backslash) && !name.Contains((byte)'=') && charset.TryDecodeUnescaped(name, destination, out written);
+            case DicomVR.SH or DicomVR.LO or DicomVR.UC or DicomVR.ST or DicomVR.LT or DicomVR.UT:
+                // Only the multi-valued VRs split on backslash; all of them decode escape-free text trimmed at the end.
+                var multiValued = vr is DicomVR.SH or DicomVR.LO or DicomVR.UC;
+                return !(multiValued && value.Contains(Backslash)) && !value.Contains((byte)0x1B)
+                    && charset.TryDecodeUnescaped(TrimEnd(value), destination, out written);
+            case DicomVR.AE or DicomVR.IS or DicomVR.DS:
+                var trimmed = vr == DicomVR.AE ? value : TrimEnd(value);
+                return !trimmed.Contains(Backslash) && TryLatin1(Strip(trimmed), destination, out written);
+            case DicomVR.UR:
+                return TryLatin1(value.TrimEnd(Whitespace), destination, out written);
+            case DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.FL or DicomVR.FD or DicomVR.SV or DicomVR.UV or DicomVR.AT:
+                return false;
+            case DicomVR.OB or DicomVR.OW or DicomVR.OD or DicomVR.OF or DicomVR.OL or DicomVR.OV or DicomVR.UN or DicomVR.SQ:
+                return TryLatin1(value, destination, out written);
+            default:
+                var text = TrimEnd(value);
+                return !text.Contains(Backslash) && TryLatin1(text, destination, out written);
+        }
+    }
+
+    private static bool TryLatin1(ReadOnlySpan<byte> bytes, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (bytes.Length > destination.Length)
+        {
+            return false;
+        }
+
+        written = Encoding.Latin1.GetChars(bytes, destination);
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddSplitPersonNames(ReadOnlySpan<byte> value, DicomCharacterSet charset, ref DicomElementCollection.Builder values)
     {

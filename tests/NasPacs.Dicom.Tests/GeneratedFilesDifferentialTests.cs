@@ -158,21 +158,27 @@ public class GeneratedFilesDifferentialTests(ITestOutputHelper output)
         var expected = PydicomOracle.Run(paths, keywords);
         var reader = new DicomHeaderReader();
         var differences = new List<string>();
+        var values = new DicomHeaderValues();
         foreach (var (name, path) in cases.Select(c => c.Name).Zip(paths))
         {
             var oracle = expected[path];
             var header = reader.ReadFile(path);
+            Assert.True(reader.TryRead(File.ReadAllBytes(path), isEndOfFile: true, values, out _));
+            Assert.Equal(header.Status, values.Status);
             output.WriteLine($"{name}: {header.Status}, PatientName {PydicomComparison.Show(header.GetValues(DicomTags.PatientName))}, warning: {header.CharacterSetWarning ?? "none"}");
             Assert.True(oracle.Read, $"{name}: pydicom cannot read it: {oracle.Error}");
             Assert.True(header.Status == DicomHeaderStatus.Ok, $"{name}: {header.Status} {header.Error}");
             if (EscapeLeftByPydicom.TryGetValue(name, out var escape))
             {
                 Assert.Equal(oracle.Tags["PatientName"].Select(v => v.Replace(escape, "", StringComparison.Ordinal)), header.GetValues(DicomTags.PatientName)!);
+                Assert.Equal(header.GetString(DicomTags.PatientName), values.GetString(DicomTags.PatientName));
                 differences.AddRange(PydicomComparison.Differences(name, header, oracle, keyword => keyword == "PatientName"));
+                differences.AddRange(PydicomComparison.Differences(name + " [DicomHeaderValues]", values, oracle, keyword => keyword == "PatientName"));
                 continue;
             }
 
             differences.AddRange(PydicomComparison.Differences(name, header, oracle));
+            differences.AddRange(PydicomComparison.Differences(name + " [DicomHeaderValues]", values, oracle));
         }
 
         Assert.True(differences.Count == 0, string.Join('\n', differences));

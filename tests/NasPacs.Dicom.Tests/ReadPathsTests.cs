@@ -3,7 +3,7 @@ using NasPacs.Testing.Oracle;
 
 namespace NasPacs.Dicom.Tests;
 
-/// <summary>Read(span), ReadFile and ReadAsync with a small first read agree on every corpus file.</summary>
+/// <summary>Read(span), ReadFile and ReadAsync (to a DicomHeader, and to a reused DicomHeaderValues) with a small first read agree on every corpus file.</summary>
 public class ReadPathsTests
 {
     [Fact]
@@ -17,6 +17,7 @@ public class ReadPathsTests
 
         var options = new DicomHeaderReaderOptions { Tags = [.. DicomTags.IndexTags, DicomTags.PixelData], InitialReadSize = 256 };
         var reader = new DicomHeaderReader(options);
+        var values = new DicomHeaderValues();
         foreach (var file in files)
         {
             var bytes = await File.ReadAllBytesAsync(file);
@@ -24,12 +25,15 @@ public class ReadPathsTests
             var fromFile = reader.ReadFile(file);
             var reads = 0;
             var fromPrefix = await reader.ReadAsync(InMemoryPrefix.Of(bytes, _ => reads++));
+            await reader.ReadAsync(InMemoryPrefix.Of(bytes), values);
+            var fromValues = values.ToHeader();
 
-            foreach (var other in new[] { fromFile, fromPrefix })
+            foreach (var other in new[] { fromFile, fromPrefix, fromValues })
             {
                 Assert.True(whole.Status == other.Status, $"{file}: {whole.Status} vs {other.Status} ({other.Error})");
                 Assert.Equal(whole.TransferSyntaxUid, other.TransferSyntaxUid);
                 Assert.Equal(whole.PixelDataOffset, other.PixelDataOffset);
+                Assert.Equal(whole.CharacterSetWarning, other.CharacterSetWarning);
                 Assert.Equal(whole.Elements.OrderBy(e => e.Key).Select(e => (e.Key, string.Join('\\', e.Value))),
                     other.Elements.OrderBy(e => e.Key).Select(e => (e.Key, string.Join('\\', e.Value))));
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using NasPacs.Abstractions.Errors;
@@ -11,31 +12,40 @@ namespace NasPacs.Indexing.Pipeline;
 /// <summary>Reads one file's header through the file source and turns the outcome into a <see cref="FileResult"/>. Thread-safe.</summary>
 internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader, ResiliencePipeline retry, Throttle throttle, TimeProvider time)
 {
+    // One state per concurrent read, reused: a read allocates nothing for its header but the strings the index keeps.
+    private readonly ConcurrentQueue<ReadState> _states = new();
+
     public async ValueTask<FileResult> ReadAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        var attempts = 0;
-        long bytes = 0;
-        var path = item.Entry.RelativePath;
+        var state = _states.TryDequeue(out var idle) ? idle : new ReadState(source);
         try
         {
-            PrefixReader readPrefix = async (destination, token) =>
-            {
-                var read = await source.ReadPrefixAsync(path, destination, token).ConfigureAwait(false);
-                bytes += read;
-                return read;
-            };
-            DicomHeader header;
+            return await ReadCoreAsync(state, item, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _states.Enqueue(state);
+        }
+    }
+
+    private async ValueTask<FileResult> ReadCoreAsync(ReadState state, WorkItem item, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        var path = item.Entry.RelativePath;
+        state.Start(path);
+        try
+        {
             try
             {
                 // The first attempt goes straight to the reader: the retry pipeline costs more than a warm-cache read.
                 attempts++;
-                header = await reader.ReadAsync(readPrefix, cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(state.ReadPrefix, state.Header, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // The retry pipeline sees the failed first attempt as its own first attempt, then backs off and retries.
                 Exception? first = ex;
-                header = await retry.ExecuteAsync(
+                await retry.ExecuteAsync(
                     async ct =>
                     {
                         if (Interlocked.Exchange(ref first, null) is { } failed)
@@ -44,47 +54,49 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
                         }
 
                         attempts++;
-                        return await reader.ReadAsync(readPrefix, ct).ConfigureAwait(false);
+                        await reader.ReadAsync(state.ReadPrefix, state.Header, ct).ConfigureAwait(false);
                     },
                     cancellationToken).ConfigureAwait(false);
             }
-            throttle.AddBytes(bytes);
-            return FromHeader(item, header, bytes);
+            throttle.AddBytes(state.Bytes);
+            return FromHeader(item, state, state.Bytes);
         }
         catch (FileSourceException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throttle.AddBytes(bytes);
+            throttle.AddBytes(state.Bytes);
             if (ex.Code == ErrorCodes.FileVanished)
             {
-                return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, null, Vanished: true, bytes);
+                return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, null, Vanished: true, state.Bytes);
             }
 
             var error = new ErrorReport(ex.Category, ex.Code, ex.Message, SuggestionFor(ex.Code), path, time.GetUtcNow(), attempts - 1, ex.IsTransient);
-            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, bytes);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, state.Bytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
         {
             // A source that lets a raw .NET exception through still gets a classified report.
             var (code, transient) = ex is UnauthorizedAccessException ? (ErrorCodes.AccessDenied, false) : (ErrorCodes.FileUnreadable, true);
             var error = new ErrorReport(ErrorCategory.FileSystem, code, $"The file could not be read: {ex.Message}", SuggestionFor(code), path, time.GetUtcNow(), attempts - 1, transient);
-            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, bytes);
+            return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, state.Bytes);
         }
     }
 
-    private FileResult FromHeader(WorkItem item, DicomHeader header, long bytes)
+    private FileResult FromHeader(WorkItem item, ReadState state, long bytes)
     {
+        var header = state.Header;
         var path = item.Entry.RelativePath;
         switch (header.Status)
         {
             case DicomHeaderStatus.Ok:
-                var instance = SeriesFields.Value(header, DicomTags.InstanceNumber);
+                state.LastKey = SeriesFields.Key(header, item.Folder, state.LastKey);
+                state.LastSeries = header.Snapshot(SeriesFields.SeriesTags, state.LastSeries);
                 return new FileResult(
                     item,
                     IndexedFileState.Indexed,
-                    SeriesFields.Key(header, item.Folder),
-                    header,
+                    state.LastKey,
+                    state.LastSeries,
                     SeriesFields.Value(header, DicomTags.SopInstanceUid),
-                    int.TryParse(instance, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null,
+                    SeriesFields.Integer(header, DicomTags.InstanceNumber),
                     header.TransferSyntaxUid,
                     null,
                     Vanished: false,
@@ -142,4 +154,54 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
         ErrorCodes.FileVanished => "Nothing to do if it was moved or deleted on purpose.",
         _ => "Check the connection to the share and the disk; the file is read again on the next run.",
     };
+
+    /// <summary>What one read needs and keeps between files: the header result, the prefix reader, the last series seen.</summary>
+    private sealed class ReadState
+    {
+        private readonly IFileSource _source;
+        private string _path = "";
+
+        public ReadState(IFileSource source)
+        {
+            _source = source;
+            ReadPrefix = ReadPrefixAsync;
+        }
+
+        public DicomHeaderValues Header { get; } = new();
+
+        /// <summary>Reads the current file's prefix and counts its bytes (retries included); one delegate for every file.</summary>
+        public PrefixReader ReadPrefix { get; }
+
+        public long Bytes { get; private set; }
+
+        /// <summary>The key and series values of the last file read Ok: the next file of the same series shares them.</summary>
+        public string? LastKey { get; set; }
+
+        public DicomValueSnapshot? LastSeries { get; set; }
+
+        public void Start(string path)
+        {
+            _path = path;
+            Bytes = 0;
+        }
+
+        private ValueTask<int> ReadPrefixAsync(Memory<byte> destination, CancellationToken cancellationToken)
+        {
+            var read = _source.ReadPrefixAsync(_path, destination, cancellationToken);
+            if (read.IsCompletedSuccessfully)
+            {
+                Bytes += read.Result;
+                return read;
+            }
+
+            return CountAsync(read);
+        }
+
+        private async ValueTask<int> CountAsync(ValueTask<int> pending)
+        {
+            var read = await pending.ConfigureAwait(false);
+            Bytes += read;
+            return read;
+        }
+    }
 }

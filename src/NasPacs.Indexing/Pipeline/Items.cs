@@ -19,15 +19,15 @@ internal abstract record WriteCommand
 }
 
 /// <summary>
-/// Store the outcome of reading one file. The series is known by its key; the header stays attached so that the
-/// writer reads the ~20 series values only for a series it has not met in this run (profiled: building them for
-/// every file was per-file garbage for nothing).
+/// Store the outcome of reading one file. The series is known by its key; its values travel raw, decoded by the writer
+/// only for a series it has not met in this run (profiled: decoding them for every file was per-file garbage for
+/// nothing). A reader attaches the same snapshot to every file whose series values are byte for byte the same.
 /// </summary>
 internal sealed record FileResult(
     WorkItem Item,
     IndexedFileState State,
     string? SeriesKey,
-    DicomHeader? Header,
+    DicomValueSnapshot? Series,
     string? SopInstanceUid,
     int? InstanceNumber,
     string? TransferSyntaxUid,

@@ -12,18 +12,47 @@ internal static class SeriesKeys
     /// <summary>Prefix of a key made from the folder.</summary>
     public const string FolderPrefix = "folder:";
 
-    public static string Create(string? seriesInstanceUid, string? studyInstanceUid, string? seriesNumber, string? modality, string folder)
+    public static string Create(string? seriesInstanceUid, string? studyInstanceUid, string? seriesNumber, string? modality, string folder) =>
+        Create(seriesInstanceUid.AsSpan(), studyInstanceUid.AsSpan(), seriesNumber.AsSpan(), modality.AsSpan(), folder, reuse: null);
+
+    /// <summary>
+    /// The key from values as spans (each trimmed here). Returns <paramref name="reuse"/> itself when the key equals it: the
+    /// files of a folder mostly share their series, so a reader builds the key string once per series, not once per file.
+    /// </summary>
+    public static string Create(ReadOnlySpan<char> seriesInstanceUid, ReadOnlySpan<char> studyInstanceUid, ReadOnlySpan<char> seriesNumber,
+        ReadOnlySpan<char> modality, string folder, string? reuse)
     {
-        if (!string.IsNullOrWhiteSpace(seriesInstanceUid))
+        var series = seriesInstanceUid.Trim();
+        if (!series.IsEmpty)
         {
-            return seriesInstanceUid.Trim();
+            return reuse is not null && series.SequenceEqual(reuse) ? reuse : new string(series);
         }
 
-        if (!string.IsNullOrWhiteSpace(studyInstanceUid))
+        var study = studyInstanceUid.Trim();
+        if (!study.IsEmpty)
         {
-            return string.Concat(StudyPrefix, studyInstanceUid.Trim(), "|", seriesNumber?.Trim() ?? "", "|", modality?.Trim() ?? "");
+            var number = seriesNumber.Trim();
+            var kind = modality.Trim();
+            var length = StudyPrefix.Length + study.Length + 1 + number.Length + 1 + kind.Length;
+            Span<char> key = length <= 256 ? stackalloc char[length] : new char[length];
+            var at = Append(key, 0, StudyPrefix);
+            at = Append(key, at, study);
+            at = Append(key, at, "|");
+            at = Append(key, at, number);
+            at = Append(key, at, "|");
+            Append(key, at, kind);
+
+            return reuse is not null && key.SequenceEqual(reuse) ? reuse : new string(key);
         }
 
-        return FolderPrefix + folder;
+        return reuse is not null && reuse.StartsWith(FolderPrefix, StringComparison.Ordinal) && reuse.AsSpan(FolderPrefix.Length).SequenceEqual(folder)
+            ? reuse
+            : FolderPrefix + folder;
+    }
+
+    private static int Append(Span<char> destination, int at, ReadOnlySpan<char> part)
+    {
+        part.CopyTo(destination[at..]);
+        return at + part.Length;
     }
 }

@@ -62,8 +62,8 @@ internal sealed partial class IndexWriter
                 return command;
             }
 
-            InsertFile = Prepare($"INSERT INTO files ({FileColumns}) VALUES ({FileValues}) ON CONFLICT (folder_id, name) DO NOTHING");
-            UpdateFile = Prepare(
+            InsertFile = new FileStatement(connection, $"INSERT INTO files ({FileColumns}) VALUES ({FileValues}) ON CONFLICT (folder_id, name) DO NOTHING");
+            UpdateFile = new FileStatement(connection,
                 "UPDATE files SET folder_id = $folder, name = $name, size = $size, mtime = $mtime, state = $state, series_id = $series, " +
                 "sop_instance_uid = $sop, instance_number = $instance, transfer_syntax_uid = $ts, run_id = $run WHERE id = $id");
             DeleteFileById = Prepare("DELETE FROM files WHERE id = $id");
@@ -83,8 +83,8 @@ internal sealed partial class IndexWriter
                 "VALUES ($run, $category, $code, $message, $suggestion, $path, $timestamp, $retry, $transient)");
         }
 
-        public SqliteCommand InsertFile { get; }
-        public SqliteCommand UpdateFile { get; }
+        public FileStatement InsertFile { get; }
+        public FileStatement UpdateFile { get; }
         public SqliteCommand DeleteFileById { get; }
         public SqliteCommand DeleteFileReturning { get; }
         public SqliteCommand InsertFolder { get; }
@@ -109,9 +109,63 @@ internal sealed partial class IndexWriter
             {
                 command.Dispose();
             }
+
+            InsertFile.Dispose();
+            UpdateFile.Dispose();
         }
 
         [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z_]+")]
         private static partial System.Text.RegularExpressions.Regex Parameter();
+    }
+
+    /// <summary>The insert or the update of a file row: one per file, so bound without <see cref="SqliteCommand"/>'s allocations.</summary>
+    private sealed class FileStatement : IDisposable
+    {
+        private readonly PreparedStatement _statement;
+        private readonly int _folder;
+        private readonly int _name;
+        private readonly int _size;
+        private readonly int _mtime;
+        private readonly int _state;
+        private readonly int _series;
+        private readonly int _sop;
+        private readonly int _instance;
+        private readonly int _ts;
+        private readonly int _run;
+        private readonly int _id;
+
+        public FileStatement(SqliteConnection connection, string sql)
+        {
+            _statement = new PreparedStatement(connection, sql);
+            (_folder, _name, _size, _mtime, _state) = (P("$folder"), P("$name"), P("$size"), P("$mtime"), P("$state"));
+            (_series, _sop, _instance, _ts, _run) = (P("$series"), P("$sop"), P("$instance"), P("$ts"), P("$run"));
+            _id = sql.Contains("$id", StringComparison.Ordinal) ? P("$id") : 0;
+
+            int P(string name) => _statement.Parameter(name);
+        }
+
+        /// <summary>Writes the row of <paramref name="result"/> (by <paramref name="id"/> for an update); returns the rows changed.</summary>
+        public int Execute(FileResult result, long folderId, long? seriesId, long runId, long? id = null)
+        {
+            var entry = result.Item.Entry;
+            _statement.Bind(_folder, folderId);
+            _statement.Bind(_name, result.Item.Name);
+            _statement.Bind(_size, entry.Size);
+            _statement.Bind(_mtime, entry.LastWriteTimeUtc.UtcTicks);
+            _statement.Bind(_state, (long)result.State);
+            _statement.Bind(_series, seriesId);
+            _statement.Bind(_sop, result.SopInstanceUid);
+            _statement.Bind(_instance, result.InstanceNumber);
+            _statement.Bind(_ts, result.TransferSyntaxUid);
+            _statement.Bind(_run, runId);
+            if (_id > 0)
+            {
+                _statement.Bind(_id, id);
+            }
+
+            return _statement.Execute();
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }

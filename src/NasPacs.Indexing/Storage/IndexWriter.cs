@@ -131,7 +131,7 @@ internal sealed partial class IndexWriter : IDisposable
     {
         var item = result.Item;
         var folderId = Folder(item.Folder);
-        long? seriesId = result is { State: IndexedFileState.Indexed, SeriesKey: { } key, Header: { } header } ? Series(key, header, now, ref tally) : null;
+        long? seriesId = result is { State: IndexedFileState.Indexed, SeriesKey: { } key, Series: { } values } ? Series(key, values, now, ref tally) : null;
         var written = true;
         if (item.Known is { } known)
         {
@@ -149,17 +149,14 @@ internal sealed partial class IndexWriter : IDisposable
             }
             else
             {
-                BindFile(_sql.UpdateFile, result, folderId, seriesId);
-                _sql.UpdateFile.Parameters["$id"].Value = known.Id;
-                _sql.UpdateFile.ExecuteNonQuery();
+                _sql.UpdateFile.Execute(result, folderId, seriesId, _runId, known.Id);
                 tally.Modified++;
             }
         }
         else if (!result.Vanished)
         {
-            BindFile(_sql.InsertFile, result, folderId, seriesId);
             // A source that lists one path twice must not produce two rows or count a file twice.
-            written = _sql.InsertFile.ExecuteNonQuery() == 1;
+            written = _sql.InsertFile.Execute(result, folderId, seriesId, _runId) == 1;
             tally.New += written ? 1 : 0;
         }
         else
@@ -185,21 +182,6 @@ internal sealed partial class IndexWriter : IDisposable
 
         tally.Processed++;
         tally.BytesRead += result.BytesRead;
-    }
-
-    private void BindFile(SqliteCommand command, FileResult result, long folderId, long? seriesId)
-    {
-        var p = command.Parameters;
-        p["$folder"].Value = folderId;
-        p["$name"].Value = result.Item.Name;
-        p["$size"].Value = result.Item.Entry.Size;
-        p["$mtime"].Value = result.Item.Entry.LastWriteTimeUtc.UtcTicks;
-        p["$state"].Value = (int)result.State;
-        p["$series"].Value = (object?)seriesId ?? DBNull.Value;
-        p["$sop"].Value = (object?)result.SopInstanceUid ?? DBNull.Value;
-        p["$instance"].Value = (object?)result.InstanceNumber ?? DBNull.Value;
-        p["$ts"].Value = (object?)result.TransferSyntaxUid ?? DBNull.Value;
-        p["$run"].Value = _runId;
     }
 
     private int DeleteFile(long id)
@@ -239,7 +221,7 @@ internal sealed partial class IndexWriter : IDisposable
         return id;
     }
 
-    private long Series(string key, DicomHeader header, long now, ref Tally tally)
+    private long Series(string key, DicomValueSnapshot values, long now, ref Tally tally)
     {
         if (_series.TryGetValue(key, out var id))
         {
@@ -258,7 +240,7 @@ internal sealed partial class IndexWriter : IDisposable
         }
         else
         {
-            BindSeries(SeriesFields.FromHeader(header, key), now);
+            BindSeries(SeriesFields.FromSnapshot(values, key), now);
             id = (long)_sql.InsertSeries.ExecuteScalar()!;
             tally.SeriesAdded++;
         }
