@@ -4,10 +4,11 @@
 #   benchmarks/smb/run.sh                 # D = 0.25 and 2 ms, 10,000 files of 2 KB in 100 folders
 #   benchmarks/smb/run.sh --delays 0,2 --files 20000
 #   benchmarks/smb/run.sh --runs 3 --compare /tmp/smb-bench-before   # interleave an older build (or several: repeat --compare)
+#   benchmarks/smb/run.sh --runs 3 --variant SMB_BENCH_ENCRYPT=0       # interleave this build with other settings
 # An older build for --compare: git worktree add /tmp/old <commit> && dotnet build -c Release
 #   /tmp/old/benchmarks/smb/NasPacs.Smb.Benchmark -o /tmp/smb-bench-before
 set -euo pipefail
-delays="0.25,2"; files=10000; baseline=1000; runs=1; compare=""
+delays="0.25,2"; files=10000; baseline=1000; runs=1; compare=""; variants=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --delays) delays="$2"; shift 2;;
@@ -15,6 +16,7 @@ while [ $# -gt 0 ]; do
     --baseline) baseline="$2"; shift 2;;
     --runs) runs="$2"; shift 2;;
     --compare) compare="$compare $2"; shift 2;;  # may be given more than once
+    --variant) variants+=("$2"); shift 2;;       # this build again with these VAR=value settings; may be repeated
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -87,6 +89,10 @@ for run in $(seq "$runs"); do
     echo "### older build ($older)"
     SMB_BENCH_SKIP_SMBCLIENT=1 dotnet "$older/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
   done
-  [ -z "$compare" ] || echo "### this build"
+  for variant in "${variants[@]}"; do
+    echo "### variant ($variant)"
+    env $variant SMB_BENCH_SKIP_SMBCLIENT=1 dotnet "$build/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
+  done
+  [ -z "$compare" ] && [ ${#variants[@]} -eq 0 ] || echo "### this build"
   dotnet "$build/NasPacs.Smb.Benchmark.dll" "$port" "$user" "$password" "$delays" "$baseline"
 done

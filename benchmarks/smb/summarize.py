@@ -9,8 +9,8 @@ from collections import defaultdict
 rows = defaultdict(list)
 build = "this build"
 for line in sys.stdin:
-    if line.startswith("### older build"):
-        build = line[4:].strip()  # "older build (its folder)": several may be interleaved
+    if line.startswith("### older build") or line.startswith("### variant"):
+        build = line[4:].strip()  # "older build (its folder)" or "variant (its settings)": several may be interleaved
     elif line.startswith("### this build"):
         build = "this build"
     elif line.startswith("## run"):

@@ -224,6 +224,25 @@ internal sealed class SmbFileSource : IFileSource
     internal string ToSmbPath(string relativePath)
     {
         ArgumentNullException.ThrowIfNull(relativePath);
+        if (IsPlainPath(relativePath))
+        {
+            // The usual case (every header read): one string, the root and the path with '/' turned into '\'.
+            return string.Create(
+                _root.Length == 0 ? relativePath.Length : _root.Length + 1 + relativePath.Length,
+                (_root, relativePath),
+                static (span, s) =>
+                {
+                    if (s._root.Length != 0)
+                    {
+                        s._root.CopyTo(span);
+                        span[s._root.Length] = '\\';
+                        span = span[(s._root.Length + 1)..];
+                    }
+
+                    s.relativePath.AsSpan().Replace(span, '/', '\\');
+                });
+        }
+
         var parts = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Any(p => p is "." or ".." || p.Contains('\\', StringComparison.Ordinal)))
         {
@@ -232,6 +251,26 @@ internal sealed class SmbFileSource : IFileSource
 
         var inner = string.Join('\\', parts);
         return _root.Length == 0 ? inner : inner.Length == 0 ? _root : _root + "\\" + inner;
+    }
+
+    /// <summary>Non-empty segments between single slashes, none of them "." or "..", no backslash: nothing to drop or refuse.</summary>
+    private static bool IsPlainPath(ReadOnlySpan<char> path)
+    {
+        if (path.IsEmpty || path.Contains('\\'))
+        {
+            return false;
+        }
+
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment.IsEmpty || segment is "." or "..")
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()

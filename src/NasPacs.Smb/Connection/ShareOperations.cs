@@ -19,7 +19,7 @@ internal static class ShareOperations
             [
                 new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessReadFile, Create.OptionNonDirectory)),
                 new Smb2Request(Smb2Command.Read, Read.BuildRequest(FileId.Related, 0, want), want),
-                new Smb2Request(Smb2Command.Close, Close.BuildRequest(FileId.Related)),
+                Close.Related,
             ],
             related: true,
             readIndex: 1,
@@ -41,7 +41,7 @@ internal static class ShareOperations
         var responses = await connection.SendAsync(
             [
                 new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessReadAttributes, 0)),
-                new Smb2Request(Smb2Command.Close, Close.BuildRequest(FileId.Related)),
+                Close.Related,
             ],
             related: true,
             cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,7 @@ internal sealed class Smb2Response
     /// <summary>From queueing the request to reading this response off the socket: the network and the server, not the caller's waits.</summary>
     public TimeSpan RoundTrip { get; }
 
+    /// <summary>The message as received (header included); empty for a CLOSE, whose bytes nothing reads past the header.</summary>
     public ReadOnlySpan<byte> Message => _message;
 
     public uint Status => Header.Status;

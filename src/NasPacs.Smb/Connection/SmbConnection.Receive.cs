@@ -226,7 +226,8 @@ internal sealed partial class SmbConnection
                 }
                 else
                 {
-                    response = new Smb2Response(header, message.ToArray(), roundTrip);
+                    // Nothing reads a CLOSE response past its header (status, credits), so its bytes are not copied.
+                    response = new Smb2Response(header, command == Smb2Command.Close ? [] : message.ToArray(), roundTrip);
                 }
 
                 _pending.Remove(header.MessageId);

@@ -25,10 +25,10 @@ internal static class Create
     /// <summary>Builds a request that opens an existing file or folder; <paramref name="path"/> uses backslashes, no leading one.</summary>
     public static byte[] BuildRequest(string path, uint desiredAccess, uint createOptions)
     {
-        var name = Encoding.Unicode.GetBytes(path);
-
-        // The buffer holds at least one byte even when the name (the share root) is empty (MS-SMB2 §2.2.13).
-        var body = new byte[56 + Math.Max(name.Length, 1)];
+        // The name is encoded straight into the body. The buffer holds at least one byte even when the name (the share
+        // root) is empty (MS-SMB2 §2.2.13).
+        var nameLength = Encoding.Unicode.GetByteCount(path);
+        var body = new byte[56 + Math.Max(nameLength, 1)];
         Wire.Put16(body, 0, 57);
         Wire.Put32(body, 4, ImpersonationLevel);
         Wire.Put32(body, 24, desiredAccess);
@@ -36,8 +36,8 @@ internal static class Create
         Wire.Put32(body, 36, DispositionOpen);
         Wire.Put32(body, 40, createOptions);
         Wire.Put16(body, 44, NameOffset);
-        Wire.Put16(body, 46, (ushort)name.Length);
-        name.CopyTo(body, 56);
+        Wire.Put16(body, 46, (ushort)nameLength);
+        Encoding.Unicode.GetBytes(path, body.AsSpan(56));
         return body;
     }
 
