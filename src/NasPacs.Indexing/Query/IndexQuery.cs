@@ -16,6 +16,9 @@ internal sealed partial class IndexQuery : IIndexQuery, IDisposable
         "s.study_description, s.accession_number, s.study_id, s.institution_name, s.referring_physician_name, s.series_instance_uid, " +
         "s.series_number, s.series_date, s.series_description, s.modality, s.body_part_examined, s.file_count, s.total_bytes, s.first_seen, s.last_seen";
 
+    /// <summary>The ordinal after <see cref="SeriesColumns"/> in a select that starts with them.</summary>
+    private static readonly int SeriesColumnCount = SeriesColumns.Split(',').Length;
+
     private readonly ReadConnectionPool _pool;
 
     public IndexQuery(string databasePath) => _pool = new ReadConnectionPool(new IndexDatabase(databasePath));
