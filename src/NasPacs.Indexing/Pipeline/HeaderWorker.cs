@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using NasPacs.Abstractions.Errors;
@@ -12,52 +11,46 @@ namespace NasPacs.Indexing.Pipeline;
 /// <summary>Reads one file's header through the file source and turns the outcome into a <see cref="FileResult"/>. Thread-safe.</summary>
 internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader, ResiliencePipeline retry, Throttle throttle, TimeProvider time)
 {
-    // One state per concurrent read, reused: a read allocates nothing for its header but the strings the index keeps.
-    private readonly ConcurrentQueue<ReadState> _states = new();
+    // One state per thread, taken for the length of a read: a read allocates nothing for its header but what the index
+    // keeps. Per thread rather than from a shared queue, so that the files of one batch (read in turn on one thread)
+    // meet the state that read the previous file of their series and share its key and series values (a queue handed
+    // each read the least recently used state, and the sharing mostly missed).
+    [ThreadStatic]
+    private static ReadState? t_state;
 
     public async ValueTask<FileResult> ReadAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        var state = _states.TryDequeue(out var idle) ? idle : new ReadState(source);
+        var state = t_state ?? new ReadState();
+        t_state = null;
+        state.Start(source, item.Entry.RelativePath);
         try
         {
             return await ReadCoreAsync(state, item, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _states.Enqueue(state);
+            // Possibly another thread after an asynchronous read: any thread's slot will do.
+            state.Finish();
+            t_state = state;
         }
     }
 
     private async ValueTask<FileResult> ReadCoreAsync(ReadState state, WorkItem item, CancellationToken cancellationToken)
     {
-        var attempts = 0;
         var path = item.Entry.RelativePath;
-        state.Start(path);
         try
         {
             try
             {
                 // The first attempt goes straight to the reader: the retry pipeline costs more than a warm-cache read.
-                attempts++;
+                state.Attempts++;
                 await reader.ReadAsync(state.ReadPrefix, state.Header, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                // The retry pipeline sees the failed first attempt as its own first attempt, then backs off and retries.
-                Exception? first = ex;
-                await retry.ExecuteAsync(
-                    async ct =>
-                    {
-                        if (Interlocked.Exchange(ref first, null) is { } failed)
-                        {
-                            ExceptionDispatchInfo.Throw(failed);
-                        }
-
-                        attempts++;
-                        await reader.ReadAsync(state.ReadPrefix, state.Header, ct).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                await RetryAsync(state, ex, cancellationToken).ConfigureAwait(false);
             }
+
             throttle.AddBytes(state.Bytes);
             return FromHeader(item, state, state.Bytes);
         }
@@ -69,16 +62,37 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
                 return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, null, Vanished: true, state.Bytes);
             }
 
-            var error = new ErrorReport(ex.Category, ex.Code, ex.Message, SuggestionFor(ex.Code), path, time.GetUtcNow(), attempts - 1, ex.IsTransient);
+            var error = new ErrorReport(ex.Category, ex.Code, ex.Message, SuggestionFor(ex.Code), path, time.GetUtcNow(), state.Attempts - 1, ex.IsTransient);
             return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, state.Bytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !cancellationToken.IsCancellationRequested)
         {
             // A source that lets a raw .NET exception through still gets a classified report.
             var (code, transient) = ex is UnauthorizedAccessException ? (ErrorCodes.AccessDenied, false) : (ErrorCodes.FileUnreadable, true);
-            var error = new ErrorReport(ErrorCategory.FileSystem, code, $"The file could not be read: {ex.Message}", SuggestionFor(code), path, time.GetUtcNow(), attempts - 1, transient);
+            var error = new ErrorReport(ErrorCategory.FileSystem, code, $"The file could not be read: {ex.Message}", SuggestionFor(code), path, time.GetUtcNow(), state.Attempts - 1, transient);
             return new FileResult(item, IndexedFileState.Unreadable, null, null, null, null, null, error, Vanished: false, state.Bytes);
         }
+    }
+
+    /// <summary>
+    /// The retry pipeline sees the failed first attempt as its own first attempt, then backs off and retries. Kept apart
+    /// from the read: variables its lambda captures made the read allocate a closure for every file.
+    /// </summary>
+    private async ValueTask RetryAsync(ReadState state, Exception firstFailure, CancellationToken cancellationToken)
+    {
+        Exception? first = firstFailure;
+        await retry.ExecuteAsync(
+            async ct =>
+            {
+                if (Interlocked.Exchange(ref first, null) is { } failed)
+                {
+                    ExceptionDispatchInfo.Throw(failed);
+                }
+
+                state.Attempts++;
+                await reader.ReadAsync(state.ReadPrefix, state.Header, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private FileResult FromHeader(WorkItem item, ReadState state, long bytes)
@@ -158,14 +172,10 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
     /// <summary>What one read needs and keeps between files: the header result, the prefix reader, the last series seen.</summary>
     private sealed class ReadState
     {
-        private readonly IFileSource _source;
+        private IFileSource? _source;
         private string _path = "";
 
-        public ReadState(IFileSource source)
-        {
-            _source = source;
-            ReadPrefix = ReadPrefixAsync;
-        }
+        public ReadState() => ReadPrefix = ReadPrefixAsync;
 
         public DicomHeaderValues Header { get; } = new();
 
@@ -174,20 +184,25 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
 
         public long Bytes { get; private set; }
 
+        /// <summary>Reads of the current file so far (the first one and the retries).</summary>
+        public int Attempts { get; set; }
+
         /// <summary>The key and series values of the last file read Ok: the next file of the same series shares them.</summary>
         public string? LastKey { get; set; }
 
         public DicomValueSnapshot? LastSeries { get; set; }
 
-        public void Start(string path)
+        public void Start(IFileSource source, string path)
         {
-            _path = path;
-            Bytes = 0;
+            (_source, _path, Bytes, Attempts) = (source, path, 0, 0);
         }
+
+        /// <summary>Lets go of the source: a state parked on a thread must not keep a finished run's source alive.</summary>
+        public void Finish() => (_source, _path) = (null, "");
 
         private ValueTask<int> ReadPrefixAsync(Memory<byte> destination, CancellationToken cancellationToken)
         {
-            var read = _source.ReadPrefixAsync(_path, destination, cancellationToken);
+            var read = _source!.ReadPrefixAsync(_path, destination, cancellationToken);
             if (read.IsCompletedSuccessfully)
             {
                 Bytes += read.Result;
