@@ -7,8 +7,9 @@
 4. Prints a table of medians (wall time, files/s, peak RSS, bytes read per file) and the
    ratios against the issue's targets, and writes all raw runs to WORK/results-<files>.json.
 
---rss-sizes 100000,300000 instead measures `naspacs index` peak RSS at those corpus sizes
-(one run each after a warm-up) and extrapolates linearly to 1,000,000 files.
+--rss-sizes 100000,300000 instead measures, at those corpus sizes, one first index (peak RSS; extrapolated
+linearly to 1,000,000 files), then --runs rounds of a re-index of the unchanged tree and of the bare walk
+(medians; the re-index ratio in wall and CPU seconds, and the re-index against the walk).
 """
 
 from __future__ import annotations
@@ -360,7 +361,9 @@ def run_main(args: argparse.Namespace) -> int:
 
 
 def rss_main(args: argparse.Namespace) -> int:
-    """naspacs at larger sizes: one first index (peak RSS) and one re-index of the unchanged tree per size."""
+    """naspacs at larger sizes: one first index (peak RSS), then --runs rounds of a re-index of the unchanged tree and
+    of the bare walk (the re-index floor), medians. One re-index run on a loaded machine varied by 1.7x in CPU seconds,
+    so a single run could not carry the re-index ratio."""
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     points = []
@@ -369,25 +372,43 @@ def rss_main(args: argparse.Namespace) -> int:
         manifest = make_corpus(root, corpus_shape(size, 0), args.seed)
         warm_page_cache(root)
         tools = build_tools(args, root, work)
-        first, again = tools["naspacs-first"], tools["naspacs-reindex"]
-        first.warmups = again.warmups = 0  # the page cache is already warm; one run each at these sizes
+        first, again, walk = tools["naspacs-first"], tools["naspacs-reindex"], tools["walk"]
+        first.warmups = again.warmups = walk.warmups = 0  # the page cache is already warm
         run_tool(first, 1, work)
-        run_tool(again, 1, work)
-        a, b = first.runs[-1], again.runs[-1]
+        for _ in range(args.runs):
+            run_once(again, work, warmup=False)
+            run_once(walk, work, warmup=False)
+        a = first.runs[-1]
+
+        def med(runs: list, key) -> float:
+            return statistics.median(key(r) for r in runs)
+
+        def cpu(r: dict) -> float:
+            return r["user_seconds"] + r["system_seconds"]
+
         points.append({"files": manifest["files"], "max_rss_mb": a["max_rss_kb"] / 1024,
-                       "cpu_seconds": a["user_seconds"] + a["system_seconds"],
-                       "reindex_cpu_seconds": b["user_seconds"] + b["system_seconds"],
+                       "cpu_seconds": cpu(a),
                        "wall_seconds": a["wall_seconds"], "exit_code": a["exit_code"], "reported": a["reported"],
-                       "reindex_wall_seconds": b["wall_seconds"], "reindex_max_rss_mb": b["max_rss_kb"] / 1024,
-                       "reindex_exit_code": b["exit_code"], "reindex_reported": b["reported"]})
+                       "reindex_runs": len(again.runs),
+                       "reindex_cpu_seconds": med(again.runs, cpu),
+                       "reindex_wall_seconds": med(again.runs, lambda r: r["wall_seconds"]),
+                       "reindex_max_rss_mb": max(r["max_rss_kb"] for r in again.runs) / 1024,
+                       "reindex_exit_codes": sorted({r["exit_code"] for r in again.runs}),
+                       "reindex_reported": again.runs[-1]["reported"],
+                       "walk_cpu_seconds": med(walk.runs, cpu),
+                       "walk_wall_seconds": med(walk.runs, lambda r: r["wall_seconds"]),
+                       "raw": {"first": a, "reindex": again.runs, "walk": walk.runs}})
         if not args.keep_corpus:
             remove_tree(root)
-    print("\n| files | first index: peak RSS | wall s | CPU s | files/s | re-index: wall s | CPU s | peak RSS | first ÷ re-index (wall) |"
-          "\n|---|---|---|---|---|---|---|---|---|")
+    print(f"\n| files | first index: peak RSS | wall s | CPU s | files/s | re-index (median of {args.runs}): wall s | CPU s "
+          "| peak RSS | bare walk: CPU s | first ÷ re-index: wall | CPU | re-index ÷ bare walk (CPU) |"
+          "\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     for p in points:
         print(f"| {p['files']:,} | {p['max_rss_mb']:.0f} MB | {p['wall_seconds']:.2f} | {p['cpu_seconds']:.2f} | "
               f"{p['files'] / p['wall_seconds']:,.0f} | {p['reindex_wall_seconds']:.2f} | {p['reindex_cpu_seconds']:.2f} | "
-              f"{p['reindex_max_rss_mb']:.0f} MB | {p['wall_seconds'] / p['reindex_wall_seconds']:.1f}× |")
+              f"{p['reindex_max_rss_mb']:.0f} MB | {p['walk_cpu_seconds']:.2f} | "
+              f"{p['wall_seconds'] / p['reindex_wall_seconds']:.1f}× | {p['cpu_seconds'] / p['reindex_cpu_seconds']:.1f}× | "
+              f"{p['reindex_cpu_seconds'] / p['walk_cpu_seconds']:.2f}× |")
     result = {"machine": machine_facts(), "points": points, "command": sys.argv}
     if len(points) >= 2:
         (a, b) = points[0], points[-1]
@@ -408,7 +429,8 @@ def parse_args(argv: list) -> argparse.Namespace:
     p.add_argument("--files", type=int, default=20000, help="approximate corpus size (default 20000)")
     p.add_argument("--pixel-set", type=int, default=200, help="files with 512x512 16-bit pixels (default 200)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--runs", type=int, default=3, help="timed runs per tool; the median is reported (default 3)")
+    p.add_argument("--runs", type=int, default=3,
+                   help="timed runs per tool; the median is reported (default 3; with --rss-sizes: re-index and walk runs)")
     p.add_argument("--sequential", action="store_true",
                    help="all runs of one tool before the next (default: warm-ups, then rounds of every tool)")
     p.add_argument("--seed-warmups", type=int, default=1,

@@ -39,7 +39,15 @@ internal static class IndexServices
         return false;
     }
 
+    /// <summary>
+    /// The CLI's services. Not validated on build: in a native AOT binary the validation builds every generic service
+    /// type at run time, ~6 % of the CPU of a run over an empty folder (perf); <see cref="Services"/> is validated by a test.
+    /// </summary>
     public static ServiceProvider Build(string databasePath, Action<IndexingOptions>? configure = null)
+        => Services(databasePath, configure).BuildServiceProvider();
+
+    /// <summary>The service collection <see cref="Build"/> composes.</summary>
+    public static ServiceCollection Services(string databasePath, Action<IndexingOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddNasEnumeration();
@@ -48,6 +56,6 @@ internal static class IndexServices
             options.DatabasePath = databasePath;
             configure?.Invoke(options);
         });
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        return services;
     }
 }

@@ -47,9 +47,12 @@ internal sealed class ParallelWalker : IDisposable
         };
     }
 
+    private static readonly FileSystemEnumerable<Item>.FindPredicate NotHidden = (ref FileSystemEntry entry) => !IsHidden(ref entry);
+
     private readonly record struct Folder(string FullPath, string RelativePath, string RealPath);
 
-    private readonly record struct Item(string Name, bool IsDirectory, bool IsLink, bool IsHidden, long Length, DateTimeOffset LastWriteTimeUtc);
+    /// <summary>One listed entry; <paramref name="RelativePath"/> is built in the transform, so a file costs one string.</summary>
+    private readonly record struct Item(string RelativePath, bool IsDirectory, bool IsLink, long Length, DateTimeOffset LastWriteTimeUtc);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -87,6 +90,9 @@ internal sealed class ParallelWalker : IDisposable
 
     private async Task WorkAsync(CancellationToken cancellationToken)
     {
+        // One pair of lists per worker for the whole walk: a list per folder regrew (4, 8, 16 …) for every folder.
+        var files = new List<FileEntry>();
+        var subfolders = new List<Folder>();
         while (true)
         {
             await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +103,7 @@ internal sealed class ParallelWalker : IDisposable
 
             try
             {
-                await ListAsync(folder, cancellationToken).ConfigureAwait(false);
+                await ListAsync(folder, files, subfolders, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -111,12 +117,12 @@ internal sealed class ParallelWalker : IDisposable
         }
     }
 
-    private async Task ListAsync(Folder folder, CancellationToken cancellationToken)
+    private async Task ListAsync(Folder folder, List<FileEntry> files, List<Folder> subfolders, CancellationToken cancellationToken)
     {
-        var files = new List<FileEntry>();
+        files.Clear();
+        subfolders.Clear();
         var published = false;
         var retries = 0;
-        var subfolders = new List<Folder>();
         try
         {
             await _retry.ExecuteAsync(
@@ -163,18 +169,19 @@ internal sealed class ParallelWalker : IDisposable
 
     private async Task ListOnceAsync(Folder folder, List<FileEntry> files, List<Folder> subfolders, Action markPublished, CancellationToken ct)
     {
-        foreach (var item in new FileSystemEnumerable<Item>(folder.FullPath, Transform, _listing))
+        var parent = folder.RelativePath;
+        using var stat = FolderStat.TryOpen(folder.FullPath);
+        var listing = new FileSystemEnumerable<Item>(folder.FullPath, (ref FileSystemEntry entry) => Transform(ref entry, parent, stat), _listing)
+        {
+            // A hidden entry is dropped before its path string is built (and, for a file, before its stat).
+            ShouldIncludePredicate = _options.SkipHidden ? NotHidden : null,
+        };
+        foreach (var item in listing)
         {
             ct.ThrowIfCancellationRequested();
-            if (item.IsHidden && _options.SkipHidden)
-            {
-                continue;
-            }
-
-            var relative = folder.RelativePath.Length == 0 ? item.Name : string.Concat(folder.RelativePath, "/", item.Name);
             if (item.IsDirectory)
             {
-                if (TryFolder(folder, item, relative, out var sub))
+                if (TryFolder(folder, item, out var sub))
                 {
                     subfolders.Add(sub);
                 }
@@ -182,7 +189,7 @@ internal sealed class ParallelWalker : IDisposable
                 continue;
             }
 
-            files.Add(new FileEntry(relative, item.Length, item.LastWriteTimeUtc));
+            files.Add(new FileEntry(item.RelativePath, item.Length, item.LastWriteTimeUtc));
             if (files.Count == MaxBatch)
             {
                 markPublished();
@@ -205,18 +212,20 @@ internal sealed class ParallelWalker : IDisposable
         files.Clear();
     }
 
-    private bool TryFolder(Folder parent, Item item, string relative, out Folder folder)
+    private bool TryFolder(Folder parent, Item item, out Folder folder)
     {
         folder = default;
+        var relative = item.RelativePath;
         if (_options.ShouldEnterDirectory is { } enter && !enter(relative))
         {
             return false;
         }
 
-        var full = Path.Join(parent.FullPath, item.Name);
+        var name = relative.AsSpan(parent.RelativePath.Length == 0 ? 0 : parent.RelativePath.Length + 1);
+        var full = Path.Join(parent.FullPath, name);
         if (!item.IsLink)
         {
-            folder = new Folder(full, relative, Path.Join(parent.RealPath, item.Name));
+            folder = new Folder(full, relative, Path.Join(parent.RealPath, name));
             return true;
         }
 
@@ -258,23 +267,32 @@ internal sealed class ParallelWalker : IDisposable
             || (path.StartsWith(ancestor, comparison) && path.Length > ancestor.Length && (path[ancestor.Length] == Path.DirectorySeparatorChar || path[ancestor.Length] == Path.AltDirectorySeparatorChar));
     }
 
-    private static Item Transform(ref FileSystemEntry entry)
+    /// <summary>
+    /// Builds an entry's path below the root straight from the listing's name span: one string per file (a name string
+    /// and then a concatenation cost two, and the walk is most of a re-index).
+    /// </summary>
+    private static Item Transform(ref FileSystemEntry entry, string parent, FolderStat? stat)
     {
+        var name = entry.FileName;
+        var relative = parent.Length == 0 ? name.ToString() : string.Concat(parent, "/", name);
         if (!entry.IsDirectory && !OperatingSystem.IsWindows())
         {
-            // A file needs no attributes on Unix (hidden means a leading dot; links matter only for folders), and reading
-            // them costs a geteuid call per file for the read-only bit.
-            return new Item(entry.FileName.ToString(), false, false, entry.FileName.StartsWith('.'), entry.Length, entry.LastWriteTimeUtc);
+            // A file needs no attributes on Unix (links matter only for folders), and reading them costs a geteuid call
+            // per file for the read-only bit. Size and time by name in the open folder, not by full path (FolderStat).
+            return stat is not null && stat.TryGet(name, out var size, out var lastWrite)
+                ? new Item(relative, false, false, size, lastWrite)
+                : new Item(relative, false, false, entry.Length, entry.LastWriteTimeUtc);
         }
 
-        var attributes = entry.Attributes;
-        var hidden = entry.FileName.StartsWith('.') || (attributes & (FileAttributes.Hidden | FileAttributes.System)) != 0;
         return new Item(
-            entry.FileName.ToString(),
+            relative,
             entry.IsDirectory,
-            (attributes & FileAttributes.ReparsePoint) != 0,
-            hidden,
+            (entry.Attributes & FileAttributes.ReparsePoint) != 0,
             entry.IsDirectory ? 0 : entry.Length,
             entry.LastWriteTimeUtc);
     }
+
+    /// <summary>Hidden as <see cref="FileEnumerationOptions.SkipHidden"/> means it: a leading dot, or the Windows hidden or system attribute.</summary>
+    private static bool IsHidden(ref FileSystemEntry entry)
+        => entry.FileName.StartsWith('.') || (OperatingSystem.IsWindows() && (entry.Attributes & (FileAttributes.Hidden | FileAttributes.System)) != 0);
 }

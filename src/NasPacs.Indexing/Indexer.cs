@@ -32,6 +32,10 @@ internal sealed class Indexer(
         {
             writer = database.Open();
             lookup = database.Open();
+
+            // The lookup reads each folder's rows once and the sweep scans once: a 16 MB page cache only made SQLite
+            // malloc (and the kernel fault in) a fresh page for every page read until it was full (perf, re-index).
+            IndexDatabase.Execute(lookup, "PRAGMA cache_size = -2048");
             CheckRoot(writer, source.DisplayName);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
