@@ -22,7 +22,9 @@ internal sealed partial class FolderStat : IDisposable
     private const long MinUnixSeconds = -62_135_596_800; // 0001-01-01, the range DateTimeOffset accepts
     private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31 23:59:59
 
-    private const int OpenReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC, the same value on x86-64 and arm64
+    // O_RDONLY | O_NONBLOCK | O_CLOEXEC, the same values on x86-64 and arm64. Non-blocking: should a folder have been
+    // swapped for a FIFO since it was listed, open must not wait for a writer (statx on it then fails and .NET answers).
+    private const int OpenFlags = 0x800 | 0x80000;
 
     private static volatile bool s_unavailable = !OperatingSystem.IsLinux() || !(RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64);
 
@@ -42,7 +44,7 @@ internal sealed partial class FolderStat : IDisposable
         {
             // open, not opendir: opendir mallocs a 32 KiB buffer per folder that nothing here reads, and glibc gave that
             // memory back and asked for it again folder after folder (sysmalloc, page faults; perf).
-            var fd = Open(folderPath, OpenReadOnlyCloseOnExec, 0);
+            var fd = Open(folderPath, OpenFlags, 0);
             return fd < 0 ? null : new FolderStat(fd);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
