@@ -13,7 +13,8 @@ internal sealed class PerfStat
     private static readonly string[] Events =
     [
         "task-clock", "context-switches", "cpu-migrations", "raw_syscalls:sys_enter",
-        "syscalls:sys_enter_sendto", "syscalls:sys_enter_sendmsg", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_futex",
+        "syscalls:sys_enter_sendto", "syscalls:sys_enter_sendmsg", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_recvmsg",
+        "syscalls:sys_enter_read", "syscalls:sys_enter_futex", "syscalls:sys_enter_sched_yield",
     ];
 
     private readonly Process _perf;
