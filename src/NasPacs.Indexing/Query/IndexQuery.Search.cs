@@ -43,35 +43,46 @@ internal sealed partial class IndexQuery
         using var lease = _pool.Rent();
         var connection = lease.Connection;
 
-        // The terms, the count and the page read one snapshot: a commit in between cannot make them disagree.
+        // The terms, the count and the page read one snapshot: a commit in between cannot make them disagree. Each
+        // statement is the connection's prepared one for its SQL, given the search's parameters.
         using var snapshot = connection.BeginTransaction(deferred: true);
-        using var command = connection.CreateCommand();
-        command.Transaction = snapshot;
-        var match = SearchText.Build(search.Text, prefix => Terms(snapshot, prefix));
+        var parameters = new List<(string Name, object Value)>(6);
+        SqliteCommand Statement(string sql)
+        {
+            var command = lease.Command(sql, snapshot);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return command;
+        }
+
+        var match = SearchText.Build(search.Text, prefix => Terms(lease, snapshot, prefix));
         var matcher = match is null ? null : TextMatcher.Create(SearchText.Words(search.Text));
         var probeCost = matcher is null ? ProbeCostRatio : TestCostRatio;
         var filter = new StringBuilder();
         if (match is not null)
         {
-            command.Parameters.AddWithValue("$match", match);
+            parameters.Add(("$match", match));
         }
 
         if (!string.IsNullOrWhiteSpace(search.Modality))
         {
             filter.Append(" AND s.modality = $modality");
-            command.Parameters.AddWithValue("$modality", search.Modality.Trim().ToUpperInvariant());
+            parameters.Add(("$modality", search.Modality.Trim().ToUpperInvariant()));
         }
 
         if (search.From is { } fromDate)
         {
             filter.Append(" AND s.study_date >= $from");
-            command.Parameters.AddWithValue("$from", fromDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            parameters.Add(("$from", fromDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)));
         }
 
         if (search.To is { } toDate)
         {
             filter.Append(" AND s.study_date <= $to");
-            command.Parameters.AddWithValue("$to", toDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            parameters.Add(("$to", toDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture)));
         }
 
         // The filters without the text (a walk tested in code applies them alone), then with it.
@@ -89,9 +100,8 @@ internal sealed partial class IndexQuery
         // The count also says how far into the row ids (full-text matches come in row id order) the capped count got,
         // which estimates how many match in all: the page's plan depends on it, and counting them would cost more.
         var id = match is null ? "s.id" : "series_fts.rowid";
-        command.CommandText = $"SELECT COUNT(*), MAX(id), (SELECT MAX(id) FROM series) FROM (SELECT {id} AS id FROM {matches} LIMIT {SearchLimits.CountLimit + 1})";
         long total, estimate, rows;
-        using (var reader = command.ExecuteReader())
+        using (var reader = Statement($"SELECT COUNT(*), MAX(id), (SELECT MAX(id) FROM series) FROM (SELECT {id} AS id FROM {matches} LIMIT {SearchLimits.CountLimit + 1})").ExecuteReader())
         {
             reader.Read();
             total = reader.GetInt64(0);
@@ -105,8 +115,7 @@ internal sealed partial class IndexQuery
             // With a filter, a walk probes the rows of the filter's index range, and sorting reads every text match: how
             // often the text alone matches decides (t1 from 2033: 3,000 match, but sorting read all 30,000 t1 series, 27 ms).
             // Reading the text's own row ids is cheap (~0.06 µs each, no table lookup).
-            command.CommandText = $"SELECT COUNT(*), MAX(id) FROM (SELECT rowid AS id FROM series_fts WHERE series_fts MATCH $match LIMIT {TextSampleLimit + 1})";
-            using var reader = command.ExecuteReader();
+            using var reader = Statement($"SELECT COUNT(*), MAX(id) FROM (SELECT rowid AS id FROM series_fts WHERE series_fts MATCH $match LIMIT {TextSampleLimit + 1})").ExecuteReader();
             reader.Read();
             var text = reader.GetInt64(0);
             estimate = text > TextSampleLimit && !reader.IsDBNull(1) ? EstimateMatches(text, reader.GetInt64(1), rows) : text;
@@ -116,14 +125,14 @@ internal sealed partial class IndexQuery
         var items = new List<SeriesSummary>(Math.Min(page.Limit, (int)Math.Min(total, int.MaxValue)));
         if (walk && matcher is not null && search.Sort != SeriesSort.Relevance && WalkIndex(search) is { } index)
         {
-            WalkTested(command, matcher, $"SELECT {SeriesColumns}, {TextMatcher.ColumnsSql}, s.id FROM series s INDEXED BY {index}{conditions} ORDER BY {Order(search.Sort, search.Descending ? "DESC" : "ASC")}", page, items, cancellationToken);
+            var walked = Statement($"SELECT {SeriesColumns}, {TextMatcher.ColumnsSql}, s.id FROM series s INDEXED BY {index}{conditions} ORDER BY {Order(search.Sort, search.Descending ? "DESC" : "ASC")}");
+            WalkTested(walked, matcher, () => Statement("SELECT 1 FROM series_fts WHERE series_fts MATCH $match AND rowid = $id"), page, items, cancellationToken);
             return Task.FromResult(new Page<SeriesSummary>(items, total, page.Offset, page.Limit));
         }
 
-        command.CommandText = PageSql(search, page, match is not null, where, total, walk);
-        command.Parameters.AddWithValue("$limit", page.Limit);
-        command.Parameters.AddWithValue("$offset", page.Offset);
-        using (var reader = command.ExecuteReader())
+        parameters.Add(("$limit", page.Limit));
+        parameters.Add(("$offset", page.Offset));
+        using (var reader = Statement(PageSql(search, page, match is not null, where, total, walk)).ExecuteReader())
         {
             while (reader.Read())
             {
@@ -136,50 +145,36 @@ internal sealed partial class IndexQuery
     }
 
     /// <summary>
-    /// Walks <paramref name="sql"/> (the sort's index, the filters without the text) and tests each row's text in code,
-    /// asking the full-text index only for a row the code cannot decide; stops after the page.
+    /// Reads <paramref name="walk"/> (the sort's index, the filters without the text) and tests each row's text in code,
+    /// asking the full-text index (<paramref name="probe"/>) only for a row the code cannot decide; stops after the page.
     /// </summary>
-    private static void WalkTested(SqliteCommand command, TextMatcher matcher, string sql, PageRequest page, List<SeriesSummary> items, CancellationToken cancellationToken)
+    private static void WalkTested(
+        SqliteCommand walk, TextMatcher matcher, Func<SqliteCommand> probe, PageRequest page, List<SeriesSummary> items, CancellationToken cancellationToken)
     {
-        command.CommandText = sql;
-        SqliteCommand? probe = null;
-        try
+        SqliteCommand? oneRow = null;
+        var skip = page.Offset;
+        using var reader = walk.ExecuteReader();
+        while (items.Count < page.Limit && reader.Read())
         {
-            var skip = page.Offset;
-            using var reader = command.ExecuteReader();
-            var text = SeriesColumnCount;
-            while (items.Count < page.Limit && reader.Read())
+            cancellationToken.ThrowIfCancellationRequested();
+            var verdict = matcher.Match(reader.GetString(SeriesColumnCount));
+            if (verdict == TextMatcher.Verdict.Unknown)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var verdict = matcher.Match(reader.GetString(text));
-                if (verdict == TextMatcher.Verdict.Unknown)
+                if (oneRow is null)
                 {
-                    probe ??= Probe(command);
-                    probe.Parameters["$id"].Value = reader.GetInt64(text + 1);
-                    verdict = probe.ExecuteScalar() is null ? TextMatcher.Verdict.NoMatch : TextMatcher.Verdict.Match;
+                    oneRow = probe();
+                    oneRow.Parameters.AddWithValue("$id", 0L);
                 }
 
-                if (verdict == TextMatcher.Verdict.Match && skip-- <= 0)
-                {
-                    items.Add(ReadSeries(reader));
-                }
+                oneRow.Parameters["$id"].Value = reader.GetInt64(SeriesColumnCount + 1);
+                verdict = oneRow.ExecuteScalar() is null ? TextMatcher.Verdict.NoMatch : TextMatcher.Verdict.Match;
+            }
+
+            if (verdict == TextMatcher.Verdict.Match && skip-- <= 0)
+            {
+                items.Add(ReadSeries(reader));
             }
         }
-        finally
-        {
-            probe?.Dispose();
-        }
-    }
-
-    /// <summary>One row's full-text test, in the search's snapshot.</summary>
-    private static SqliteCommand Probe(SqliteCommand search)
-    {
-        var probe = search.Connection!.CreateCommand();
-        probe.Transaction = search.Transaction;
-        probe.CommandText = "SELECT 1 FROM series_fts WHERE series_fts MATCH $match AND rowid = $id";
-        probe.Parameters.AddWithValue("$match", search.Parameters["$match"].Value);
-        probe.Parameters.AddWithValue("$id", 0L);
-        return probe;
     }
 
     /// <summary>Matches in all, from <paramref name="counted"/> found among the row ids up to <paramref name="reached"/>.</summary>
@@ -267,12 +262,10 @@ internal sealed partial class IndexQuery
     /// fts5vocab seeks for <c>term &gt;= x</c>, but for <c>term &gt; x</c> it steps through every occurrence of x (11 ms
     /// for a term in 100,000 series).
     /// </summary>
-    private static List<string> Terms(SqliteTransaction snapshot, string prefix)
+    private static List<string> Terms(ReadConnectionPool.Lease lease, SqliteTransaction snapshot, string prefix)
     {
         var terms = new List<string>();
-        using var command = snapshot.Connection!.CreateCommand();
-        command.Transaction = snapshot;
-        command.CommandText = "SELECT term FROM series_fts_terms WHERE term >= $from AND term < $upper LIMIT 1";
+        var command = lease.Command("SELECT term FROM series_fts_terms WHERE term >= $from AND term < $upper LIMIT 1", snapshot);
         var from = command.Parameters.AddWithValue("$from", prefix);
         command.Parameters.AddWithValue("$upper", SearchText.UpperBound(prefix));
         while (terms.Count <= SearchText.MaxExpandedTerms && command.ExecuteScalar() is string term)
