@@ -78,7 +78,8 @@ internal static class SearchApi
         if (roots.Count == 1)
         {
             var only = roots.First();
-            var result = await only.Query.SearchSeriesAsync(search with { Page = new PageRequest(paging.Offset, paging.Limit) }, cancellationToken).ConfigureAwait(false);
+            var result = await SearchGate.RunAsync(
+                () => only.Query.SearchSeriesAsync(search with { Page = new PageRequest(paging.Offset, paging.Limit) }, cancellationToken), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new SearchPage(
                 result.Items.Select(s => SeriesRow.From(only.Name, s)).ToList(), Math.Min(result.Total, SearchLimits.CountLimit), Number(paging), paging.Limit, order.Text,
                 SearchLimits.IsCapped(result.Total)));
@@ -90,7 +91,8 @@ internal static class SearchApi
         var capped = false;
         foreach (var r in roots)
         {
-            var result = await r.Query.SearchSeriesAsync(search with { Page = new PageRequest(0, paging.Offset + paging.Limit) }, cancellationToken).ConfigureAwait(false);
+            var result = await SearchGate.RunAsync(
+                () => r.Query.SearchSeriesAsync(search with { Page = new PageRequest(0, paging.Offset + paging.Limit) }, cancellationToken), cancellationToken).ConfigureAwait(false);
             total += Math.Min(result.Total, SearchLimits.CountLimit);
             capped |= SearchLimits.IsCapped(result.Total);
             rows.AddRange(result.Items.Select(s => SeriesRow.From(r.Name, s)));

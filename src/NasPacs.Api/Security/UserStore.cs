@@ -296,24 +296,40 @@ internal sealed partial class UserStore : IDisposable
     private (SignedInUser User, DateTimeOffset? LastUsed)? ReadToken(byte[] hash, DateTimeOffset now)
     {
         using var connection = _database.Open();
-        using var reader = Command(
+        SignedInUser user;
+        long tokenId;
+        DateTimeOffset? lastUsed;
+        using (var reader = Command(
             connection,
             """
             SELECT u.id, u.name, u.role, u.stamp, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = $hash AND t.revoked_at IS NULL AND u.disabled = 0
             """,
-            ("$hash", hash)).ExecuteReader();
-        if (!reader.Read())
+            ("$hash", hash)).ExecuteReader())
         {
-            return null;
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            user = new SignedInUser(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            tokenId = reader.GetInt64(4);
+            lastUsed = reader.IsDBNull(5) ? null : Parse(reader.GetString(5));
         }
 
-        var user = new SignedInUser(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
-        var lastUsed = reader.IsDBNull(5) ? (DateTimeOffset?)null : Parse(reader.GetString(5));
         if (UseIsDue(lastUsed, now))
         {
-            Command(connection, "UPDATE api_tokens SET last_used_at = $now WHERE id = $id", ("$now", Format(now)), ("$id", reader.GetInt64(4))).ExecuteNonQuery();
-            lastUsed = now;
+            // After the read (a write from inside a read snapshot fails at once when another request wrote first: all
+            // requests of a busy client find the last use due at the same moment). It is bookkeeping: when another
+            // writer holds the file past the busy timeout, the next request records it.
+            try
+            {
+                Command(connection, "UPDATE api_tokens SET last_used_at = $now WHERE id = $id", ("$now", Format(now)), ("$id", tokenId)).ExecuteNonQuery();
+                lastUsed = now;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+            {
+            }
         }
 
         return (user, lastUsed);

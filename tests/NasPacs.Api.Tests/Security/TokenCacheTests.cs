@@ -92,6 +92,23 @@ public sealed class TokenCacheTests
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Fact]
+    public async Task ApiToken_FirstUsedByManyRequestsAtOnce_AllSucceed()
+    {
+        using var factory = new ApiFactory(Quiet);
+        using var viewer = factory.CreateClient("viewer");
+
+        // Each finds the last use due and records it: a write from inside its read snapshot failed (database is locked)
+        // for every request but the first.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => viewer.GetAsync("/api/search")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     private static async Task<List<HttpStatusCode>> StatusesAsync(HttpClient client, string url, int times)
     {
         var statuses = new List<HttpStatusCode>();
