@@ -210,6 +210,10 @@ internal static class Http
     public static async Task<JsonElement> BodyAsync(this HttpResponseMessage response)
         => await response.Content.ReadFromJsonAsync<JsonElement>();
 
+    /// <summary>The id of the user <paramref name="name"/>, as the users route lists it (the client must be an admin's).</summary>
+    public static async Task<long> UserIdAsync(this HttpClient admin, string name)
+        => (await admin.JsonAsync("/api/users")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
+
     /// <summary>Polls the status of <paramref name="root"/> until its phase is one of <paramref name="phases"/>.</summary>
     public static async Task<JsonElement> WaitForPhaseAsync(this HttpClient client, string root, params string[] phases)
     {

@@ -2,7 +2,6 @@ using System.Collections;
 using Microsoft.Data.Sqlite;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Indexing.Pipeline;
-using SQLitePCL;
 
 namespace NasPacs.Indexing.Storage;
 
@@ -12,16 +11,15 @@ namespace NasPacs.Indexing.Storage;
 /// Also remembers which pre-existing rows the walk saw, for the sweep.
 /// </summary>
 /// <remarks>
-/// The folder query runs through <c>SQLitePCL.raw</c> on the connection's handle and names are read as UTF-8 bytes into a
-/// reused <see cref="FolderFiles"/>: through <see cref="SqliteDataReader"/> every value cost two or three native calls
+/// The folder query runs through <see cref="PreparedStatement"/> (<c>SQLitePCL.raw</c>) and names are read as UTF-8 bytes
+/// into a reused <see cref="FolderFiles"/>: through <see cref="SqliteDataReader"/> every value cost two or three native calls
 /// (type check, bounds check, value) and every name a string, once per file of every re-index (perf, 1,000,000 files).
 /// </remarks>
 internal sealed class KnownFiles : IDisposable
 {
     private const int CachedFolders = 64;
 
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _load;
+    private readonly PreparedStatement _load;
     private readonly Dictionary<string, FolderFiles> _cache = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly BitArray _seen;
@@ -33,11 +31,9 @@ internal sealed class KnownFiles : IDisposable
     {
         MaxIdAtStart = IndexDatabase.Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM files");
         _seen = new BitArray(checked((int)(MaxIdAtStart + 1)));
-        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(
-            _db,
-            "SELECT f.id, f.name, f.size, f.mtime, f.state, f.series_id FROM files f JOIN folders d ON d.id = f.folder_id WHERE d.path = $path",
-            out _load));
+        _load = new PreparedStatement(
+            connection,
+            "SELECT f.id, f.name, f.size, f.mtime, f.state, f.series_id FROM files f JOIN folders d ON d.id = f.folder_id WHERE d.path = $path");
     }
 
     /// <summary>The largest file id when the run started; rows above it were written by this run.</summary>
@@ -95,24 +91,16 @@ internal sealed class KnownFiles : IDisposable
         files.Clear();
         try
         {
-            // The root is '' and must be bound as text, not as an empty span (which SQLite would take for NULL).
-            Check(raw.sqlite3_bind_text(_load, 1, folder));
-            int result;
-            while ((result = raw.sqlite3_step(_load)) == raw.SQLITE_ROW)
+            // The root is '' and is bound as '' (Bind keeps an empty string as text, not NULL).
+            _load.Bind(1, folder);
+            while (_load.Read())
             {
                 // series_id is NULL for files without a series; ids start at 1, so 0 cannot be a series.
-                var series = raw.sqlite3_column_int64(_load, 5);
+                var series = _load.Int64(5);
                 files.Add(
-                    raw.sqlite3_column_blob(_load, 1),
-                    new KnownFile(
-                        raw.sqlite3_column_int64(_load, 0),
-                        raw.sqlite3_column_int64(_load, 2),
-                        raw.sqlite3_column_int64(_load, 3),
-                        (IndexedFileState)raw.sqlite3_column_int(_load, 4),
-                        series == 0 ? null : series));
+                    _load.Bytes(1),
+                    new KnownFile(_load.Int64(0), _load.Int64(2), _load.Int64(3), (IndexedFileState)_load.Int64(4), series == 0 ? null : series));
             }
-
-            Check(result == raw.SQLITE_DONE ? raw.SQLITE_OK : result);
         }
         catch
         {
@@ -122,21 +110,13 @@ internal sealed class KnownFiles : IDisposable
         }
         finally
         {
-            raw.sqlite3_reset(_load);
+            _load.Reset();
         }
 
         files.Seal();
         _cache[folder] = files;
         _order.Enqueue(folder);
         return files;
-    }
-
-    private void Check(int result)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, _db);
-        }
     }
 
     public void Dispose() => _load.Dispose();

@@ -5,8 +5,8 @@ using SQLitePCL;
 namespace NasPacs.Indexing.Storage;
 
 /// <summary>
-/// One statement prepared once on a connection's handle and bound through <c>SQLitePCL.raw</c>, for the writer's per-file
-/// statements. Profiled: <see cref="SqliteCommand"/> boxes every number, copies every string into a new UTF-8 array and
+/// One statement prepared once on a connection's handle, bound and read through <c>SQLitePCL.raw</c>, for the per-file
+/// statements of the writer and of the re-index's folder lookup. Profiled: <see cref="SqliteCommand"/> boxes every number, copies every string into a new UTF-8 array and
 /// creates a data reader per execution, a few per cent of a first index in allocations alone. Strings are encoded
 /// exactly as Microsoft.Data.Sqlite encodes them (<see cref="Encoding.UTF8"/>), into one reused buffer that SQLite copies.
 /// Errors are thrown as <see cref="SqliteException"/>; waiting on a busy database is the connection's <c>busy_timeout</c>.
@@ -79,6 +79,28 @@ internal sealed class PreparedStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>Steps to the next row; false at the end. Call <see cref="Reset"/> before binding again.</summary>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(_statement);
+        if (result == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        Check(result == raw.SQLITE_DONE ? raw.SQLITE_OK : result);
+        return false;
+    }
+
+    /// <summary>A column of the current row as an integer (0 for NULL).</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>A column of the current row as bytes, valid until the next step.</summary>
+    public ReadOnlySpan<byte> Bytes(int column) => raw.sqlite3_column_blob(_statement, column);
+
+    /// <summary>Ends the current run so that the statement can be bound and run again.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
 
     public void Dispose() => _statement.Dispose();
 

@@ -206,7 +206,7 @@ public sealed class AuthenticationTests
         using var viewer = factory.CreateClient("viewer");
         using var browser = factory.CreateCookieClient();
         await BrowserSession.SignInAsync(browser, "viewer-user", ApiFactory.PasswordOf("viewer"));
-        var id = await UserIdAsync(admin, "viewer-user");
+        var id = await admin.UserIdAsync("viewer-user");
 
         using var disable = await admin.PutAsJsonAsync($"/api/users/{id}", new { disabled = true });
         using var byToken = await viewer.GetAsync("/api/search");
@@ -246,7 +246,7 @@ public sealed class AuthenticationTests
     {
         using var factory = new ApiFactory(Quiet);
         using var admin = factory.CreateClient();
-        var id = await UserIdAsync(admin, "admin");
+        var id = await admin.UserIdAsync("admin");
 
         using var demote = await admin.PutAsJsonAsync($"/api/users/{id}", new { role = "viewer" });
         using var disable = await admin.PutAsJsonAsync($"/api/users/{id}", new { disabled = true });
@@ -291,7 +291,4 @@ public sealed class AuthenticationTests
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
-
-    private static async Task<long> UserIdAsync(HttpClient admin, string name)
-        => (await admin.JsonAsync("/api/users")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == name).GetProperty("id").GetInt64();
 }

@@ -60,7 +60,7 @@ public sealed class TokenCacheTests
         using var admin = factory.CreateClient();
         using var operatorClient = factory.CreateClient("operator");
         var before = await StatusesAsync(operatorClient, "/api/nas/test?root=sample", 2);
-        var id = (await admin.JsonAsync("/api/users")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == "operator-user").GetProperty("id").GetInt64();
+        var id = await admin.UserIdAsync("operator-user");
 
         using var demote = await admin.PutAsJsonAsync($"/api/users/{id}", new { role = "viewer" });
         using var after = await operatorClient.GetAsync("/api/nas/test?root=sample");
@@ -81,7 +81,7 @@ public sealed class TokenCacheTests
         _ = factory.TokenOf("viewer");
         using var browser = factory.CreateCookieClient();
         await BrowserSession.SignInAsync(browser, "viewer-user", ApiFactory.PasswordOf("viewer"));
-        var id = (await admin.JsonAsync("/api/users")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == "viewer-user").GetProperty("id").GetInt64();
+        var id = await admin.UserIdAsync("viewer-user");
 
         var before = await StatusesAsync(browser, "/api/search", 3);
         using var disable = await admin.PutAsJsonAsync($"/api/users/{id}", new { disabled = true });
