@@ -377,6 +377,14 @@ public sealed class IndexQuerySearchTests : IDisposable
         command.Parameters.AddWithValue("$files", row.FileCount);
         command.Parameters.AddWithValue("$seen", row.LastSeen);
         command.ExecuteNonQuery();
+
+        // The writer adds a new series' full-text row itself (schema V004); a row inserted here needs the same.
+        using var text = connection.CreateCommand();
+        text.Transaction = transaction;
+        text.CommandText = Storage.SeriesText.Insert;
+        text.Parameters.AddWithValue("$first", row.Id);
+        text.Parameters.AddWithValue("$last", row.Id);
+        text.ExecuteNonQuery();
     }
 
     private static bool Matches(Row row, string? text, string? modality, DateOnly? from, DateOnly? to)

@@ -46,6 +46,28 @@ public sealed class IndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_ManySmallTransactions_GivesEverySeriesOneFullTextRow()
+    {
+        IndexFixture.Generate(_index.Root, patients: 3, studies: 2, series: 2, instances: 3);
+
+        // Three files per transaction: series begin in one transaction and gain files in the next (schema V004).
+        var status = await _index.IndexAsync(o => o.WriteBatchSize = 3);
+
+        Assert.Equal(IndexState.Completed, status.Phase);
+        Assert.Equal(12, status.SeriesCount);
+        using (var connection = new Storage.IndexDatabase(_index.DatabasePath).Open())
+        {
+            // Fails (SQLITE_CORRUPT_VTAB) when the full-text index and the series disagree.
+            Storage.IndexDatabase.Execute(connection, "INSERT INTO series_fts (series_fts, rank) VALUES ('integrity-check', 1)");
+        }
+
+        Assert.Equal(12, _index.Scalar("SELECT COUNT(DISTINCT doc) FROM series_fts_terms"));
+        Assert.Equal(12, _index.Scalar("SELECT COUNT(*) FROM series s WHERE EXISTS (SELECT 1 FROM series_fts_terms v WHERE v.doc = s.id)"));
+        var name = _index.Strings("SELECT patient_id FROM series ORDER BY id DESC LIMIT 1").Single();
+        Assert.Equal(4, _index.Scalar($"SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH '\"{name}\"'"));
+    }
+
+    [Fact]
     public async Task StartAsync_MixedFiles_ClassifiesEachAndKeepsGoing()
     {
         _index.CopyPydicom("CT_small.dcm", "Müller Jörg/CT Thorax 1/Bild 1.dcm");

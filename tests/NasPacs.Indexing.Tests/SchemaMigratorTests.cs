@@ -42,12 +42,16 @@ public class SchemaMigratorTests
     }
 
     [Fact]
-    public void SeriesFts_InsertUpdateDelete_StaysInStepWithSeries()
+    public void SeriesFts_TextAddedThenUpdatedAndDeleted_StaysInStepWithSeries()
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
         SchemaMigrator.Migrate(connection);
         IndexDatabase.Execute(connection, "INSERT INTO series (series_key, patient_name, first_seen, last_seen) VALUES ('k', 'DOE^JOHN', 0, 0)");
+        Assert.Equal(0L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
+
+        // Since V004 the writer adds the text of new series (one statement per transaction); triggers do the rest.
+        AddText(connection, first: 1, last: 1);
         Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
 
         IndexDatabase.Execute(connection, "UPDATE series SET patient_name = 'ROE^JANE' WHERE series_key = 'k'");
@@ -56,5 +60,32 @@ public class SchemaMigratorTests
 
         IndexDatabase.Execute(connection, "DELETE FROM series");
         Assert.Equal(0L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'jane'"));
+    }
+
+    [Fact]
+    public void Migrate_Version3WithSeries_KeepsTheirTextAndStopsAddingTextOnInsert()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        SchemaMigrator.Migrate(connection, upTo: 3);
+        IndexDatabase.Execute(connection, "INSERT INTO series (series_key, patient_name, first_seen, last_seen) VALUES ('old', 'DOE^JOHN', 0, 0)");
+
+        SchemaMigrator.Migrate(connection);
+        IndexDatabase.Execute(connection, "INSERT INTO series (series_key, patient_name, first_seen, last_seen) VALUES ('new', 'ROE^JANE', 0, 0)");
+
+        Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
+        Assert.Equal(0L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'jane'"));
+        AddText(connection, first: 2, last: 2);
+        Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'jane'"));
+        IndexDatabase.Execute(connection, "INSERT INTO series_fts (series_fts, rank) VALUES ('integrity-check', 1)");
+    }
+
+    private static void AddText(SqliteConnection connection, long first, long last)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = SeriesText.Insert;
+        command.Parameters.AddWithValue("$first", first);
+        command.Parameters.AddWithValue("$last", last);
+        command.ExecuteNonQuery();
     }
 }

@@ -275,7 +275,7 @@ internal sealed partial class IndexRun
             || folder.Equals(ancestor, StringComparison.Ordinal)
             || (folder.Length > ancestor.Length && folder.StartsWith(ancestor, StringComparison.Ordinal) && folder[ancestor.Length] == '/');
 
-    private async Task FinishAsync(IndexRunOutcome outcome, Task publishing)
+    private async Task FinishAsync(IndexRunOutcome outcome, PeriodicTimer ticks, Task publishing)
     {
         var state = outcome switch
         {
@@ -315,6 +315,7 @@ internal sealed partial class IndexRun
         }
 
         _gate.Resume();
+        ticks.Dispose();
         await publishing.ConfigureAwait(false);
         var final = Publish(force: true);
         _logger.RunFinished(RunId, state, _counters.Processed, _counters.New, _counters.Modified, _counters.Unchanged, _counters.Removed, _counters.Errors);

@@ -10,13 +10,14 @@ internal sealed partial class IndexRun
     private long _lastPublishedAt;
     private IndexState _lastPublishedState;
 
-    /// <summary>Checks ten times a second whether a chunk of files is done, and publishes if so.</summary>
-    private async Task PublishPeriodicallyAsync()
+    /// <summary>
+    /// Checks at every tick (ten a second) whether a chunk of files is done, and publishes if so. Ends as soon as the
+    /// timer is disposed: the end of a run disposes it rather than wait up to a tick for the loop to notice.
+    /// </summary>
+    private async Task PublishPeriodicallyAsync(PeriodicTimer ticks)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), _time);
-        while (!Completion.IsCompleted && !IsTerminal(_state))
+        while (await ticks.WaitForNextTickAsync().ConfigureAwait(false) && !IsTerminal(_state))
         {
-            await timer.WaitForNextTickAsync().ConfigureAwait(false);
             Publish(force: false);
         }
     }

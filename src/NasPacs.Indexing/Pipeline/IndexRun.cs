@@ -170,7 +170,8 @@ internal sealed partial class IndexRun : IIndexRun
             }
         });
         var readers = Enumerable.Range(0, _options.MaxWorkers).Select(_ => Task.Run(() => GuardAsync(() => ReadHeadersAsync(work.Reader, writes.Writer, token)))).ToArray();
-        var publishing = PublishPeriodicallyAsync();
+        var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(100), _time);
+        var publishing = PublishPeriodicallyAsync(ticks);
         var walkComplete = false;
         _logger.RunStarted(RunId, _source.DisplayName);
         try
@@ -198,7 +199,7 @@ internal sealed partial class IndexRun : IIndexRun
         writes.Writer.TryComplete();
         await WhenAllQuietly([writing]).ConfigureAwait(false);
         var outcome = Outcome(walkComplete);
-        await FinishAsync(outcome, publishing).ConfigureAwait(false);
+        await FinishAsync(outcome, ticks, publishing).ConfigureAwait(false);
     }
 
     /// <summary>Runs a stage; a bug or an unexpected failure in it fails the run instead of leaving the others waiting.</summary>

@@ -76,6 +76,7 @@ internal sealed partial class IndexWriter
                 "($key, $patient_name, $patient_id, $patient_birth_date, $patient_sex, $study_instance_uid, $study_date, $study_time, $study_description, " +
                 "$accession_number, $study_id, $institution_name, $referring_physician_name, $series_instance_uid, $series_number, $series_date, " +
                 "$series_description, $modality, $body_part_examined, 0, 0, $now, $now) RETURNING id");
+            InsertSeriesText = Prepare(SeriesText.Insert);
             UpdateSeriesCounts = Prepare("UPDATE series SET file_count = file_count + $count, total_bytes = total_bytes + $bytes, last_seen = $now WHERE id = $id");
             DeleteEmptySeries = Prepare("DELETE FROM series WHERE id = $id AND file_count <= 0");
             InsertError = Prepare(
@@ -91,6 +92,7 @@ internal sealed partial class IndexWriter
         public SqliteCommand SelectFolder { get; }
         public SqliteCommand SelectSeries { get; }
         public SqliteCommand InsertSeries { get; }
+        public SqliteCommand InsertSeriesText { get; }
         public SqliteCommand UpdateSeriesCounts { get; }
         public SqliteCommand DeleteEmptySeries { get; }
         public SqliteCommand InsertError { get; }

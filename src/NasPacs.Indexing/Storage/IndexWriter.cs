@@ -23,6 +23,9 @@ internal sealed partial class IndexWriter : IDisposable
     private readonly Dictionary<long, (long Count, long Bytes)> _deltas = [];
     private readonly Statements _sql;
 
+    /// <summary>The series the current transaction inserted (ids, first and last): their full-text rows are added before it commits.</summary>
+    private (long First, long Last)? _newSeries;
+
     public IndexWriter(SqliteConnection connection, long runId, RunCounters counters, TimeProvider time)
     {
         _connection = connection;
@@ -91,6 +94,7 @@ internal sealed partial class IndexWriter : IDisposable
         var tally = new Tally();
         using (var transaction = _connection.BeginTransaction())
         {
+            _newSeries = null;
             _sql.Enlist(transaction);
             foreach (var command in batch)
             {
@@ -120,6 +124,7 @@ internal sealed partial class IndexWriter : IDisposable
                 }
             }
 
+            AddNewSeriesText();
             tally.SeriesRemoved = ApplySeriesDeltas(now);
             transaction.Commit();
         }
@@ -242,11 +247,31 @@ internal sealed partial class IndexWriter : IDisposable
         {
             BindSeries(SeriesFields.FromSnapshot(values, key), now);
             id = (long)_sql.InsertSeries.ExecuteScalar()!;
+            _newSeries = (_newSeries?.First ?? id, id);
             tally.SeriesAdded++;
         }
 
         _series[key] = id;
         return id;
+    }
+
+    /// <summary>
+    /// Adds the full-text rows of the series this transaction inserted, in one statement (schema V004). A new series
+    /// gets an id above every existing one, so the ids from the first new series to the last are this transaction's.
+    /// Before the counts are applied, so that a series emptied in the same transaction has its row when the delete
+    /// trigger removes it.
+    /// </summary>
+    private void AddNewSeriesText()
+    {
+        if (_newSeries is not { } added)
+        {
+            return;
+        }
+
+        _sql.InsertSeriesText.Parameters["$first"].Value = added.First;
+        _sql.InsertSeriesText.Parameters["$last"].Value = added.Last;
+        _sql.InsertSeriesText.ExecuteNonQuery();
+        _newSeries = null;
     }
 
     private void AddDelta(long seriesId, long count, long bytes)

@@ -30,8 +30,8 @@ internal static class SchemaMigrator
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Applies the missing scripts; returns the versions applied.</summary>
-    public static IReadOnlyList<int> Migrate(SqliteConnection connection)
+    /// <summary>Applies the missing scripts up to <paramref name="upTo"/> (default: all); returns the versions applied.</summary>
+    public static IReadOnlyList<int> Migrate(SqliteConnection connection, int? upTo = null)
     {
         var current = GetVersion(connection);
         if (current > LatestVersion)
@@ -41,7 +41,7 @@ internal static class SchemaMigrator
         }
 
         var applied = new List<int>();
-        foreach (var (version, name) in Scripts.Where(s => s.Version > current))
+        foreach (var (version, name) in Scripts.Where(s => s.Version > current && s.Version <= (upTo ?? LatestVersion)))
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
