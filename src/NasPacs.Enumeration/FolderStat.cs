@@ -17,8 +17,10 @@ namespace NasPacs.Enumeration;
 internal sealed partial class FolderStat : IDisposable
 {
     private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
     private const uint StatxSize = 0x200;
     private const uint StatxMtime = 0x40;
+    private const int FileTypeMask = 0xF000; // S_IFMT
     private const long MinUnixSeconds = -62_135_596_800; // 0001-01-01, the range DateTimeOffset accepts
     private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31 23:59:59
 
@@ -55,12 +57,11 @@ internal sealed partial class FolderStat : IDisposable
     }
 
     /// <summary>The size and last write time (UTC) that <c>lstat</c> gives for <paramref name="name"/> in this folder.</summary>
-    public unsafe bool TryGet(ReadOnlySpan<char> name, out long size, out DateTimeOffset lastWriteTimeUtc)
+    public bool TryGet(ReadOnlySpan<char> name, out long size, out DateTimeOffset lastWriteTimeUtc)
     {
         size = 0;
         lastWriteTimeUtc = default;
-        var fd = s_unavailable ? -1 : _fd;
-        if (fd < 0 || name.Length > 255 || name.Contains('\0'))
+        if (name.Length > 255 || name.Contains('\0'))
         {
             return false;
         }
@@ -68,13 +69,36 @@ internal sealed partial class FolderStat : IDisposable
         Span<byte> path = stackalloc byte[256 * 3 + 1];
         var length = Encoding.UTF8.GetBytes(name, path);
         path[length] = 0;
+        if (!TryStat(path[..(length + 1)], followLinks: false, out var entry) || !entry.HasValues)
+        {
+            return false;
+        }
+
+        size = entry.Size;
+        lastWriteTimeUtc = entry.LastWriteTimeUtc;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>statx</c> of the entry <paramref name="nameZ"/> (UTF-8, ending in a NUL byte) in this folder: like <c>lstat</c>,
+    /// or like <c>stat</c> when <paramref name="followLinks"/>. <see langword="false"/> when the call fails.
+    /// </summary>
+    public unsafe bool TryStat(ReadOnlySpan<byte> nameZ, bool followLinks, out EntryStat entry)
+    {
+        entry = default;
+        var fd = s_unavailable ? -1 : _fd;
+        if (fd < 0 || nameZ.IsEmpty || nameZ[^1] != 0)
+        {
+            return false;
+        }
+
         StatxBuffer buffer;
         int result;
         try
         {
-            fixed (byte* p = path)
+            fixed (byte* p = nameZ)
             {
-                result = Statx(fd, p, AtSymlinkNoFollow, StatxSize | StatxMtime, &buffer);
+                result = Statx(fd, p, followLinks ? 0 : AtSymlinkNoFollow, StatxType | StatxSize | StatxMtime, &buffer);
             }
         }
         catch (EntryPointNotFoundException)
@@ -83,18 +107,22 @@ internal sealed partial class FolderStat : IDisposable
             return false;
         }
 
-        if (result != 0
-            || (buffer.Mask & (StatxSize | StatxMtime)) != (StatxSize | StatxMtime)
-            || buffer.MtimeSeconds is < MinUnixSeconds or > MaxUnixSeconds
-            || buffer.MtimeNanoseconds >= 1_000_000_000)
+        if (result != 0 || (buffer.Mask & StatxType) == 0)
         {
             return false;
         }
 
-        size = (long)buffer.Size;
+        var type = buffer.Mode & FileTypeMask;
+        if ((buffer.Mask & (StatxSize | StatxMtime)) != (StatxSize | StatxMtime)
+            || buffer.MtimeSeconds is < MinUnixSeconds or > MaxUnixSeconds
+            || buffer.MtimeNanoseconds >= 1_000_000_000)
+        {
+            entry = new EntryStat(type, false, 0, default);
+            return true;
+        }
 
         // As .NET: FromUnixTimeSeconds(seconds).AddTicks(nanoseconds / 100).
-        lastWriteTimeUtc = DateTimeOffset.FromUnixTimeSeconds(buffer.MtimeSeconds).AddTicks(buffer.MtimeNanoseconds / 100);
+        entry = new EntryStat(type, true, (long)buffer.Size, DateTimeOffset.FromUnixTimeSeconds(buffer.MtimeSeconds).AddTicks(buffer.MtimeNanoseconds / 100));
         return true;
     }
 
@@ -124,6 +152,9 @@ internal sealed partial class FolderStat : IDisposable
         [FieldOffset(0)]
         public uint Mask;
 
+        [FieldOffset(28)]
+        public ushort Mode;
+
         [FieldOffset(40)]
         public ulong Size;
 
@@ -133,4 +164,16 @@ internal sealed partial class FolderStat : IDisposable
         [FieldOffset(120)]
         public uint MtimeNanoseconds;
     }
+}
+
+/// <summary>What <c>statx</c> said of one entry of an open folder.</summary>
+/// <param name="FileType">The type bits of the mode (<c>S_IFMT</c>).</param>
+/// <param name="HasValues">Whether size and time were given and the time is one .NET can hold; if not, .NET is asked.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="LastWriteTimeUtc">Last write time, converted as .NET converts it.</param>
+internal readonly record struct EntryStat(int FileType, bool HasValues, long Size, DateTimeOffset LastWriteTimeUtc)
+{
+    public bool IsDirectory => FileType == 0x4000; // S_IFDIR
+
+    public bool IsLink => FileType == 0xA000; // S_IFLNK
 }

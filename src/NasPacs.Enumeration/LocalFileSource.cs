@@ -45,6 +45,14 @@ internal sealed partial class LocalFileSource : IFileSource
     /// <summary>The absolute root path, without a trailing separator.</summary>
     public string RootPath { get; }
 
+    /// <summary>How folders are listed; tests set it to compare the native and the managed listing.</summary>
+    internal FolderListing Listing { get; init; }
+
+    /// <summary>Folders listed with <c>getdents64</c> by the enumerations of this source so far.</summary>
+    internal long NativeFoldersListed => Interlocked.Read(ref _nativeFoldersListed);
+
+    private long _nativeFoldersListed;
+
     public string DisplayName => RootPath;
 
     public IAsyncEnumerable<FileEntry> EnumerateAsync(FileEnumerationOptions options, CancellationToken cancellationToken = default)
@@ -59,16 +67,17 @@ internal sealed partial class LocalFileSource : IFileSource
         // keeps a fast walk from running ahead of a slow consumer (memory stays flat on 10 million files).
         var batches = Channel.CreateBounded<FileEntry[]>(new BoundedChannelOptions(64) { SingleReader = true });
         using var walkCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var walker = new ParallelWalker(RootPath, options, _options, _retry, _time, batches.Writer);
+        using var walker = new ParallelWalker(RootPath, options, _options, _retry, _time, batches.Writer, Listing);
         var walk = walker.RunAsync(walkCancel.Token);
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // ReadAllAsync only looks at the token when it has to wait; a walk that keeps up would never stop.
-                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var entry in batch)
                 {
+                    // ReadAllAsync only looks at the token when it has to wait, and a batch may hold thousands of files:
+                    // checked per entry, a consumer that cancels gets no further file (a token read costs nothing here).
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return entry;
                 }
             }
@@ -86,6 +95,8 @@ internal sealed partial class LocalFileSource : IFileSource
             {
                 // The consumer stopped early; the walk stops with it.
             }
+
+            Interlocked.Add(ref _nativeFoldersListed, walker.NativeFolders);
         }
     }
 

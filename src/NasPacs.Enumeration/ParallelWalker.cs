@@ -7,10 +7,10 @@ using Polly;
 namespace NasPacs.Enumeration;
 
 /// <summary>
-/// Lists folders on several threads at once (one <see cref="FileSystemEnumerable{TResult}"/> per folder, no recursion) and
-/// publishes each folder's files as one batch. Folders wait on a stack, so the walk goes depth first and the frontier stays small.
+/// Lists folders on several threads at once (one listing per folder, no recursion: <c>getdents64</c> on Linux, else a
+/// <see cref="FileSystemEnumerable{TResult}"/>) and publishes each folder's files as one batch. Folders wait on a stack, so the walk goes depth first and the frontier stays small.
 /// </summary>
-internal sealed class ParallelWalker : IDisposable
+internal sealed partial class ParallelWalker : IDisposable
 {
     private const int MaxBatch = 4096;
 
@@ -24,13 +24,16 @@ internal sealed class ParallelWalker : IDisposable
     private readonly SemaphoreSlim _available = new(0);
     private readonly ConcurrentDictionary<string, byte> _followedLinks = new(StringComparer.Ordinal);
     private readonly System.IO.EnumerationOptions _listing;
+    private readonly FolderListing _mode;
     private long _pending;
+    private long _nativeFolders;
     private long _foldersListed;
     private long _filesSeen;
     private int _done;
 
-    public ParallelWalker(string root, FileEnumerationOptions options, LocalFileSourceOptions sourceOptions, ResiliencePipeline retry, TimeProvider time, ChannelWriter<FileEntry[]> output)
+    public ParallelWalker(string root, FileEnumerationOptions options, LocalFileSourceOptions sourceOptions, ResiliencePipeline retry, TimeProvider time, ChannelWriter<FileEntry[]> output, FolderListing mode = FolderListing.Auto)
     {
+        _mode = mode;
         _time = time;
         _root = root;
         _options = options;
@@ -78,6 +81,9 @@ internal sealed class ParallelWalker : IDisposable
             _output.TryComplete(failure);
         }
     }
+
+    /// <summary>Folders listed with <c>getdents64</c> so far (tests check that the native listing really ran).</summary>
+    public long NativeFolders => Interlocked.Read(ref _nativeFolders);
 
     public void Dispose() => _available.Dispose();
 
@@ -171,11 +177,22 @@ internal sealed class ParallelWalker : IDisposable
     {
         var parent = folder.RelativePath;
         using var stat = FolderStat.TryOpen(folder.FullPath);
-        var listing = new FileSystemEnumerable<Item>(folder.FullPath, (ref FileSystemEntry entry) => Transform(ref entry, parent, stat), _listing)
+        using var native = NativeListing.TryStart(stat, folder, _options.SkipHidden, _mode, _sourceOptions.ListingBufferSize);
+        IEnumerable<Item> listing;
+        if (native is not null)
         {
-            // A hidden entry is dropped before its path string is built (and, for a file, before its stat).
-            ShouldIncludePredicate = _options.SkipHidden ? NotHidden : null,
-        };
+            Interlocked.Increment(ref _nativeFolders);
+            listing = native;
+        }
+        else
+        {
+            listing = new FileSystemEnumerable<Item>(folder.FullPath, (ref FileSystemEntry entry) => Transform(ref entry, parent, stat), _listing)
+            {
+                // A hidden entry is dropped before its path string is built (and, for a file, before its stat).
+                ShouldIncludePredicate = _options.SkipHidden ? NotHidden : null,
+            };
+        }
+
         foreach (var item in listing)
         {
             ct.ThrowIfCancellationRequested();
