@@ -36,6 +36,11 @@ internal sealed class Indexer(
             // The lookup reads each folder's rows once and the sweep scans once: a 16 MB page cache only made SQLite
             // malloc (and the kernel fault in) a fresh page for every page read until it was full (perf, re-index).
             IndexDatabase.Execute(lookup, "PRAGMA cache_size = -2048");
+
+            // The writer copies the WAL into the database when the WAL passes 10,000 pages (40 MB) instead of SQLite's
+            // 1,000: a checkpoint (copy and fsync) every 2,000 files cost the writer ~20 ms each and copied pages that
+            // the next transactions rewrote anyway. Commits stay atomic; as before, they are durable once checkpointed.
+            IndexDatabase.Execute(writer, "PRAGMA wal_autocheckpoint = 10000");
             CheckRoot(writer, source.DisplayName);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -49,6 +49,7 @@ internal sealed partial class IndexRun
 
         var known = _resources.Known;
         var pending = new List<WorkItem>(WorkBatch);
+        var lastFolder = "";
         long seen = 0, enumerated = 0, unchanged = 0, dicomDir = 0;
         await using var entries = _source.EnumerateAsync(enumeration, token).GetAsyncEnumerator(token);
         while (true)
@@ -99,7 +100,13 @@ internal sealed partial class IndexRun
                 continue;
             }
 
-            pending.Add(new WorkItem(entry, slash < 0 ? "" : path[..slash], path[(slash + 1)..], existing));
+            if (!folder.SequenceEqual(lastFolder))
+            {
+                // The walk lists a folder's files together: one string per folder, not per file.
+                lastFolder = folder.ToString();
+            }
+
+            pending.Add(new WorkItem(entry, lastFolder, existing));
             if (pending.Count >= WorkBatch || queued.Count < _options.MaxWorkers)
             {
                 Flush(ref seen, ref enumerated, ref unchanged, ref dicomDir);

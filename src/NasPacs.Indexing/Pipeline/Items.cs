@@ -8,8 +8,16 @@ namespace NasPacs.Indexing.Pipeline;
 /// <summary>What the index held for a file at the start of the run.</summary>
 internal readonly record struct KnownFile(long Id, long Size, long Mtime, IndexedFileState State, long? SeriesId);
 
-/// <summary>A file whose header must be read: new, changed, or unreadable last time.</summary>
-internal sealed record WorkItem(FileEntry Entry, string Folder, string Name, KnownFile? Known);
+/// <summary>
+/// A file whose header must be read: new, changed, or unreadable last time. <paramref name="Folder"/> is one string shared
+/// by the files of a folder; the name is the end of the entry's path (a string per file each was 8 % of a first index's
+/// allocations).
+/// </summary>
+internal sealed record WorkItem(FileEntry Entry, string Folder, KnownFile? Known)
+{
+    /// <summary>The file's name: the entry's path after its last slash.</summary>
+    public ReadOnlySpan<char> Name => Entry.RelativePath.AsSpan(Entry.RelativePath.LastIndexOf('/') + 1);
+}
 
 /// <summary>Something the single writer must do in its next transaction.</summary>
 internal abstract record WriteCommand

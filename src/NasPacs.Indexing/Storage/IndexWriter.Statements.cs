@@ -6,31 +6,6 @@ namespace NasPacs.Indexing.Storage;
 
 internal sealed partial class IndexWriter
 {
-    private void BindSeries(SeriesSummary f, long now)
-    {
-        var p = _sql.InsertSeries.Parameters;
-        p["$key"].Value = f.SeriesKey;
-        p["$patient_name"].Value = (object?)f.PatientName ?? DBNull.Value;
-        p["$patient_id"].Value = (object?)f.PatientId ?? DBNull.Value;
-        p["$patient_birth_date"].Value = (object?)f.PatientBirthDate ?? DBNull.Value;
-        p["$patient_sex"].Value = (object?)f.PatientSex ?? DBNull.Value;
-        p["$study_instance_uid"].Value = (object?)f.StudyInstanceUid ?? DBNull.Value;
-        p["$study_date"].Value = (object?)f.StudyDate ?? DBNull.Value;
-        p["$study_time"].Value = (object?)f.StudyTime ?? DBNull.Value;
-        p["$study_description"].Value = (object?)f.StudyDescription ?? DBNull.Value;
-        p["$accession_number"].Value = (object?)f.AccessionNumber ?? DBNull.Value;
-        p["$study_id"].Value = (object?)f.StudyId ?? DBNull.Value;
-        p["$institution_name"].Value = (object?)f.InstitutionName ?? DBNull.Value;
-        p["$referring_physician_name"].Value = (object?)f.ReferringPhysicianName ?? DBNull.Value;
-        p["$series_instance_uid"].Value = (object?)f.SeriesInstanceUid ?? DBNull.Value;
-        p["$series_number"].Value = (object?)f.SeriesNumber ?? DBNull.Value;
-        p["$series_date"].Value = (object?)f.SeriesDate ?? DBNull.Value;
-        p["$series_description"].Value = (object?)f.SeriesDescription ?? DBNull.Value;
-        p["$modality"].Value = (object?)f.Modality ?? DBNull.Value;
-        p["$body_part_examined"].Value = (object?)f.BodyPartExamined ?? DBNull.Value;
-        p["$now"].Value = now;
-    }
-
     /// <summary>The writer's prepared commands; each is compiled once per run.</summary>
     private sealed partial class Statements : IDisposable
     {
@@ -70,14 +45,14 @@ internal sealed partial class IndexWriter
             DeleteFileReturning = Prepare("DELETE FROM files WHERE id = $id RETURNING series_id, size, state");
             InsertFolder = Prepare("INSERT OR IGNORE INTO folders (path) VALUES ($path)");
             SelectFolder = Prepare("SELECT id FROM folders WHERE path = $path");
-            SelectSeries = Prepare("SELECT id FROM series WHERE series_key = $key");
-            InsertSeries = Prepare(
+            SelectSeries = new PreparedStatement(connection, "SELECT id FROM series WHERE series_key = $key");
+            InsertSeries = new SeriesStatement(connection,
                 $"INSERT INTO series ({SeriesColumns}, file_count, total_bytes, first_seen, last_seen) VALUES " +
                 "($key, $patient_name, $patient_id, $patient_birth_date, $patient_sex, $study_instance_uid, $study_date, $study_time, $study_description, " +
                 "$accession_number, $study_id, $institution_name, $referring_physician_name, $series_instance_uid, $series_number, $series_date, " +
-                "$series_description, $modality, $body_part_examined, 0, 0, $now, $now) RETURNING id");
+                "$series_description, $modality, $body_part_examined, 0, 0, $now, $now)");
             InsertSeriesText = Prepare(SeriesText.Insert);
-            UpdateSeriesCounts = Prepare("UPDATE series SET file_count = file_count + $count, total_bytes = total_bytes + $bytes, last_seen = $now WHERE id = $id");
+            UpdateSeriesCounts = new PreparedStatement(connection, "UPDATE series SET file_count = file_count + $count, total_bytes = total_bytes + $bytes, last_seen = $now WHERE id = $id");
             DeleteEmptySeries = Prepare("DELETE FROM series WHERE id = $id AND file_count <= 0");
             InsertError = Prepare(
                 "INSERT INTO errors (run_id, category, code, message, suggestion, path, timestamp, retry_count, is_transient) " +
@@ -90,10 +65,13 @@ internal sealed partial class IndexWriter
         public SqliteCommand DeleteFileReturning { get; }
         public SqliteCommand InsertFolder { get; }
         public SqliteCommand SelectFolder { get; }
-        public SqliteCommand SelectSeries { get; }
-        public SqliteCommand InsertSeries { get; }
+        /// <summary>A series' id by its key (one column).</summary>
+        public PreparedStatement SelectSeries { get; }
+
+        public SeriesStatement InsertSeries { get; }
         public SqliteCommand InsertSeriesText { get; }
-        public SqliteCommand UpdateSeriesCounts { get; }
+        /// <summary>Parameters, in order: $count, $bytes, $now, $id.</summary>
+        public PreparedStatement UpdateSeriesCounts { get; }
         public SqliteCommand DeleteEmptySeries { get; }
         public SqliteCommand InsertError { get; }
 
@@ -114,10 +92,56 @@ internal sealed partial class IndexWriter
 
             InsertFile.Dispose();
             UpdateFile.Dispose();
+            SelectSeries.Dispose();
+            InsertSeries.Dispose();
+            UpdateSeriesCounts.Dispose();
         }
 
         [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z_]+")]
         private static partial System.Text.RegularExpressions.Regex Parameter();
+    }
+
+    /// <summary>The insert of a series row: twenty values, bound without <see cref="SqliteCommand"/>'s allocations.</summary>
+    private sealed class SeriesStatement : IDisposable
+    {
+        private static readonly string[] Names =
+        [
+            "$key", "$patient_name", "$patient_id", "$patient_birth_date", "$patient_sex", "$study_instance_uid", "$study_date", "$study_time",
+            "$study_description", "$accession_number", "$study_id", "$institution_name", "$referring_physician_name", "$series_instance_uid",
+            "$series_number", "$series_date", "$series_description", "$modality", "$body_part_examined",
+        ];
+
+        private readonly PreparedStatement _statement;
+        private readonly int[] _text;
+        private readonly int _now;
+
+        public SeriesStatement(SqliteConnection connection, string sql)
+        {
+            _statement = new PreparedStatement(connection, sql);
+            _text = Array.ConvertAll(Names, _statement.Parameter);
+            _now = _statement.Parameter("$now");
+        }
+
+        /// <summary>Inserts the series and returns its id.</summary>
+        public long Insert(SeriesSummary f, long now)
+        {
+            string?[] values =
+            [
+                f.SeriesKey, f.PatientName, f.PatientId, f.PatientBirthDate, f.PatientSex, f.StudyInstanceUid, f.StudyDate, f.StudyTime,
+                f.StudyDescription, f.AccessionNumber, f.StudyId, f.InstitutionName, f.ReferringPhysicianName, f.SeriesInstanceUid,
+                f.SeriesNumber, f.SeriesDate, f.SeriesDescription, f.Modality, f.BodyPartExamined,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                _statement.Bind(_text[i], values[i]);
+            }
+
+            _statement.Bind(_now, now);
+            _statement.Execute();
+            return _statement.LastInsertRowId();
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 
     /// <summary>The insert or the update of a file row: one per file, so bound without <see cref="SqliteCommand"/>'s allocations.</summary>

@@ -238,15 +238,14 @@ internal sealed partial class IndexWriter : IDisposable
             _series.Clear();
         }
 
-        _sql.SelectSeries.Parameters[0].Value = key;
-        if (_sql.SelectSeries.ExecuteScalar() is long existing)
+        var select = _sql.SelectSeries;
+        select.Bind(1, key);
+        var found = select.Read();
+        id = found ? select.Int64(0) : 0;
+        select.Reset();
+        if (!found)
         {
-            id = existing;
-        }
-        else
-        {
-            BindSeries(SeriesFields.FromSnapshot(values, key), now);
-            id = (long)_sql.InsertSeries.ExecuteScalar()!;
+            id = _sql.InsertSeries.Insert(SeriesFields.FromSnapshot(values, key), now);
             _newSeries = (_newSeries?.First ?? id, id);
             tally.SeriesAdded++;
         }
@@ -283,14 +282,14 @@ internal sealed partial class IndexWriter : IDisposable
     private int ApplySeriesDeltas(long now)
     {
         var removed = 0;
+        var update = _sql.UpdateSeriesCounts;
         foreach (var (id, (count, bytes)) in _deltas)
         {
-            var p = _sql.UpdateSeriesCounts.Parameters;
-            p["$id"].Value = id;
-            p["$count"].Value = count;
-            p["$bytes"].Value = bytes;
-            p["$now"].Value = now;
-            _sql.UpdateSeriesCounts.ExecuteNonQuery();
+            update.Bind(1, count);
+            update.Bind(2, bytes);
+            update.Bind(3, now);
+            update.Bind(4, id);
+            update.Execute();
             if (count < 0)
             {
                 _sql.DeleteEmptySeries.Parameters[0].Value = id;

@@ -43,6 +43,11 @@ internal sealed class PreparedStatement : IDisposable
             return;
         }
 
+        Bind(index, value.AsSpan());
+    }
+
+    public void Bind(int index, ReadOnlySpan<char> value)
+    {
         if (value.Length == 0)
         {
             // An empty span pins to a null pointer, which SQLite would bind as NULL; '' must stay ''.
@@ -92,6 +97,9 @@ internal sealed class PreparedStatement : IDisposable
         Check(result == raw.SQLITE_DONE ? raw.SQLITE_OK : result);
         return false;
     }
+
+    /// <summary>The row id of the last row this connection inserted (after <see cref="Execute"/> of an INSERT).</summary>
+    public long LastInsertRowId() => raw.sqlite3_last_insert_rowid(_db);
 
     /// <summary>A column of the current row as an integer (0 for NULL).</summary>
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
