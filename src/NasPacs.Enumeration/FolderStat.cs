@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -83,6 +84,7 @@ internal sealed partial class FolderStat : IDisposable
     /// <c>statx</c> of the entry <paramref name="nameZ"/> (UTF-8, ending in a NUL byte) in this folder: like <c>lstat</c>,
     /// or like <c>stat</c> when <paramref name="followLinks"/>. <see langword="false"/> when the call fails.
     /// </summary>
+    [SkipLocalsInit] // the 256-byte statx buffer is read only where the kernel filled it (the mask says which)
     public unsafe bool TryStat(ReadOnlySpan<byte> nameZ, bool followLinks, out EntryStat entry)
     {
         entry = default;
