@@ -8,7 +8,9 @@ using Polly;
 
 namespace NasPacs.Enumeration;
 
-/// <summary>A local disk, a mounted share or a UNC path, walked in parallel with <c>FileSystemEnumerable</c>.</summary>
+/// <summary>
+/// A local disk, a mounted share or a UNC path, walked in parallel (<c>getdents64</c> on Linux, else <c>FileSystemEnumerable</c>).
+/// </summary>
 internal sealed partial class LocalFileSource : IFileSource
 {
     private readonly LocalFileSourceOptions _options;

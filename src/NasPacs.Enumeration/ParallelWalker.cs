@@ -8,7 +8,8 @@ namespace NasPacs.Enumeration;
 
 /// <summary>
 /// Lists folders on several threads at once (one listing per folder, no recursion: <c>getdents64</c> on Linux, else a
-/// <see cref="FileSystemEnumerable{TResult}"/>) and publishes each folder's files as one batch. Folders wait on a stack, so the walk goes depth first and the frontier stays small.
+/// <see cref="FileSystemEnumerable{TResult}"/>) and publishes each folder's files as one batch. Folders wait on a stack,
+/// so the walk goes depth first and the frontier stays small.
 /// </summary>
 internal sealed partial class ParallelWalker : IDisposable
 {
