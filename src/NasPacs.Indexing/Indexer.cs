@@ -54,7 +54,9 @@ internal sealed class Indexer(
             var seriesCount = IndexDatabase.Scalar(writer, "SELECT COUNT(*) FROM series");
             var resources = new RunResources(lockFile, writer, lookup, new KnownFiles(lookup));
             var throttle = new Throttle(settings.MaxFilesPerSecond, settings.MaxMegabytesPerSecond, time);
-            var worker = new HeaderWorker(source, reader, CreateRetry(settings), throttle, time);
+            // Built on the first transient failure, if any: building a Polly pipeline was ~2 ms of a run's start (AOT, perf).
+            var retry = new Lazy<ResiliencePipeline>(() => CreateRetry(settings));
+            var worker = new HeaderWorker(source, reader, retry, throttle, time);
             var run = new IndexRun(source, settings, filter, worker, throttle, time, logger, resources, runId, seriesCount, cancellationToken);
             run.Start();
             return Task.FromResult<IIndexRun>(run);

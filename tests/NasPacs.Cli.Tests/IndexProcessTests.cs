@@ -151,6 +151,20 @@ public sealed class IndexProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_Completed_LeavesTheIndexCheckpointedWithoutWriteAheadLog()
+    {
+        Generate(Tree, series: 2, instances: 4);
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database]);
+
+        // The process ends right after the run: the run must have closed its connections by then, so that the last
+        // close copied the WAL into the index file and removed it (durable, and the next run opens it without recovery).
+        Assert.True(exitCode == 0, output);
+        Assert.False(File.Exists(Database + "-wal"), "the WAL was left behind");
+        Assert.Equal(8, Scalar("SELECT COUNT(*) FROM files"));
+    }
+
+    [Fact]
     public async Task Index_WithJson_WritesTheDesignExport()
     {
         Generate(Tree, series: 2, instances: 4);

@@ -9,7 +9,7 @@ using Polly;
 namespace NasPacs.Indexing.Pipeline;
 
 /// <summary>Reads one file's header through the file source and turns the outcome into a <see cref="FileResult"/>. Thread-safe.</summary>
-internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader, ResiliencePipeline retry, Throttle throttle, TimeProvider time)
+internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader, Lazy<ResiliencePipeline> retry, Throttle throttle, TimeProvider time)
 {
     // One state per thread, taken for the length of a read: a read allocates nothing for its header but what the index
     // keeps. Per thread rather than from a shared queue, so that the files of one batch (read in turn on one thread)
@@ -81,7 +81,7 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
     private async ValueTask RetryAsync(ReadState state, Exception firstFailure, CancellationToken cancellationToken)
     {
         Exception? first = firstFailure;
-        await retry.ExecuteAsync(
+        await retry.Value.ExecuteAsync(
             async ct =>
             {
                 if (Interlocked.Exchange(ref first, null) is { } failed)

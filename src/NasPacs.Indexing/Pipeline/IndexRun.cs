@@ -198,6 +198,11 @@ internal sealed partial class IndexRun : IIndexRun
 
         writes.Writer.TryComplete();
         await WhenAllQuietly([writing]).ConfigureAwait(false);
+
+        // The writer's statements go before the connections close (in FinishAsync): a connection closed with statements
+        // still prepared stays open as a zombie, and the process could end before the last close, which is what copies
+        // the WAL into the database and removes it. The next run then had to rebuild the WAL index from the whole WAL.
+        writer.Dispose();
         var outcome = Outcome(walkComplete);
         await FinishAsync(outcome, ticks, publishing).ConfigureAwait(false);
     }
