@@ -293,8 +293,11 @@ internal sealed partial class IndexRun
         try
         {
             var connection = _resources.Writer;
-            if (outcome == IndexRunOutcome.Completed)
+            if (outcome == IndexRunOutcome.Completed && Volatile.Read(ref _counters.Removed) > 0)
             {
+                // Only a removed file can leave its folder empty. The check probes every folder (a few ms per 2,000
+                // folders), so a run that removed nothing skips it; an empty folder row left by a killed run is harmless
+                // (nothing lists folders) and goes with the next run that removes a file.
                 IndexDatabase.Execute(connection, "DELETE FROM folders WHERE NOT EXISTS (SELECT 1 FROM files WHERE files.folder_id = folders.id)");
             }
 
