@@ -82,6 +82,34 @@ public sealed class IndexRunControlTests : IDisposable
     }
 
     [Fact]
+    public async Task Completion_UnexpectedErrorAtTheEnd_FailsInsteadOfWaitingForever()
+    {
+        await using (var services = _index.Services())
+        {
+            await using var source = services.GetRequiredService<ILocalFileSourceFactory>().Create(_index.Root);
+            await using var run = await services.GetRequiredService<IIndexer>().StartAsync(source);
+
+            // A listener that throws on the final status: an error in the run's own end, outside any stage.
+            run.StatusChanged += (_, s) =>
+            {
+                if (s.Phase == IndexState.Completed)
+                {
+                    throw new InvalidOperationException("listener failed");
+                }
+            };
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run.Completion.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal("listener failed", error.Message);
+            Assert.Equal(IndexState.Failed, run.Status.Phase);
+        }
+
+        // The failed run let go of the index: the next run starts and completes.
+        var status = await _index.IndexAsync();
+        Assert.Equal(IndexState.Completed, status.Phase);
+        Assert.Equal(60, status.FilesProcessed);
+    }
+
+    [Fact]
     public async Task Cancel_AfterFilesVanished_SweepsNothing()
     {
         await _index.IndexAsync();

@@ -83,7 +83,18 @@ internal static class IndexCommand
             await using (run.ConfigureAwait(false))
             {
                 using var cancel = cancellationToken.Register(run.Cancel);
-                var final = await IndexProgress.ShowAsync(run, console).ConfigureAwait(false);
+                IndexStatus final;
+                try
+                {
+                    final = await IndexProgress.ShowAsync(run, console).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (run.Completion.IsFaulted)
+                {
+                    // A bug in the run itself (the run reports it instead of waiting forever): exit as failed, not as 1.
+                    console.MarkupLineInterpolated($"[red]Indexing failed on an unexpected error:[/] {ex.GetType().Name}: {ex.Message}");
+                    return ExitCodes.Failed;
+                }
+
                 IndexSummary.Write(console, final, arguments.DatabasePath);
                 if (arguments.JsonPath is { } jsonPath && final.Phase == IndexState.Completed)
                 {

@@ -77,7 +77,7 @@ internal sealed partial class IndexRun : IIndexRun
 
     public Task<IndexStatus> Completion => _completion.Task;
 
-    public void Start() => _ = Task.Run(RunAsync);
+    public void Start() => _ = Task.Run(RunToEndAsync);
 
     public void Pause()
     {
@@ -205,6 +205,32 @@ internal sealed partial class IndexRun : IIndexRun
         writer.Dispose();
         var outcome = Outcome(walkComplete);
         await FinishAsync(outcome, ticks, publishing).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the run and makes sure <see cref="Completion"/> ends: an unexpected exception in the run's own code (the stages
+    /// have <see cref="GuardAsync"/>; this covers the rest, its end included) fails <see cref="Completion"/> with it and
+    /// lets go of the index, instead of leaving a caller that awaits the run waiting forever.
+    /// </summary>
+    private async Task RunToEndAsync()
+    {
+        try
+        {
+            await RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.StageFailed(ex);
+            lock (_stateLock)
+            {
+                _state = IndexState.Failed;
+            }
+
+            _failure ??= $"Indexing stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}";
+            _status = Snapshot();
+            _resources.Dispose();
+            _completion.TrySetException(ex);
+        }
     }
 
     /// <summary>Runs a stage; a bug or an unexpected failure in it fails the run instead of leaving the others waiting.</summary>
