@@ -377,14 +377,7 @@ public sealed class IndexQuerySearchTests : IDisposable
         command.Parameters.AddWithValue("$files", row.FileCount);
         command.Parameters.AddWithValue("$seen", row.LastSeen);
         command.ExecuteNonQuery();
-
-        // The writer adds a new series' full-text row itself (schema V004); a row inserted here needs the same.
-        using var text = connection.CreateCommand();
-        text.Transaction = transaction;
-        text.CommandText = Storage.SeriesText.Insert;
-        text.Parameters.AddWithValue("$first", row.Id);
-        text.Parameters.AddWithValue("$last", row.Id);
-        text.ExecuteNonQuery();
+        SeriesTextRows.Add(connection, row.Id, row.Id, transaction);
     }
 
     private static bool Matches(Row row, string? text, string? modality, DateOnly? from, DateOnly? to)

@@ -51,7 +51,7 @@ public class SchemaMigratorTests
         Assert.Equal(0L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
 
         // Since V004 the writer adds the text of new series (one statement per transaction); triggers do the rest.
-        AddText(connection, first: 1, last: 1);
+        SeriesTextRows.Add(connection, first: 1, last: 1);
         Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
 
         IndexDatabase.Execute(connection, "UPDATE series SET patient_name = 'ROE^JANE' WHERE series_key = 'k'");
@@ -75,17 +75,8 @@ public class SchemaMigratorTests
 
         Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'john'"));
         Assert.Equal(0L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'jane'"));
-        AddText(connection, first: 2, last: 2);
+        SeriesTextRows.Add(connection, first: 2, last: 2);
         Assert.Equal(1L, IndexDatabase.Scalar(connection, "SELECT COUNT(*) FROM series_fts WHERE series_fts MATCH 'jane'"));
         IndexDatabase.Execute(connection, "INSERT INTO series_fts (series_fts, rank) VALUES ('integrity-check', 1)");
-    }
-
-    private static void AddText(SqliteConnection connection, long first, long last)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = SeriesText.Insert;
-        command.Parameters.AddWithValue("$first", first);
-        command.Parameters.AddWithValue("$last", last);
-        command.ExecuteNonQuery();
     }
 }

@@ -174,13 +174,6 @@ public sealed class TextMatcherTests : IDisposable
         command.Parameters.AddWithValue("$study", (object?)text[3] ?? DBNull.Value);
         command.Parameters.AddWithValue("$series", (object?)text[4] ?? DBNull.Value);
         command.ExecuteNonQuery();
-
-        // The writer adds a new series' full-text row itself (schema V004); a row inserted here needs the same.
-        using var addText = connection.CreateCommand();
-        addText.Transaction = transaction;
-        addText.CommandText = Storage.SeriesText.Insert;
-        addText.Parameters.AddWithValue("$first", id);
-        addText.Parameters.AddWithValue("$last", id);
-        addText.ExecuteNonQuery();
+        SeriesTextRows.Add(connection, id, id, transaction);
     }
 }

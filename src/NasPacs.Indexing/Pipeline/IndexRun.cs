@@ -226,7 +226,7 @@ internal sealed partial class IndexRun : IIndexRun
                 _state = IndexState.Failed;
             }
 
-            _failure ??= $"Indexing stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}";
+            _failure ??= UnexpectedError(ex);
             _status = Snapshot();
             _resources.Dispose();
             _completion.TrySetException(ex);
@@ -248,11 +248,13 @@ internal sealed partial class IndexRun : IIndexRun
         }
         catch (Exception ex)
         {
-            _failure ??= $"Indexing stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}";
+            _failure ??= UnexpectedError(ex);
             _logger.StageFailed(ex);
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
     }
+
+    private static string UnexpectedError(Exception ex) => $"Indexing stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}";
 
     private IndexRunOutcome Outcome(bool walkComplete)
     {
