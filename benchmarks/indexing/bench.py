@@ -74,6 +74,8 @@ def make_corpus(root: Path, shape: dict, seed: int) -> dict:
         if all(manifest["parameters"].get(k) == v for k, v in wanted.items()):
             print(f"corpus: reusing {root} ({manifest['files']} files)", flush=True)
             return manifest
+    if root.exists():
+        # A corpus whose parameters differ, or one a failed or interrupted generation left without its manifest.
         remove_tree(root)
     argv = [PYTHON, str(MAKE_CORPUS), "--out", str(root), "--seed", str(seed)]
     for key, value in shape.items():

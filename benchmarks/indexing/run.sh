@@ -33,6 +33,9 @@ if [[ "${NASPACS_BENCH_NO_BUILD:-}" != 1 ]]; then
   publish src/NasPacs.Cli "$cli_out"
 fi
 for tool in gdcmscanner /usr/bin/python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (Debian packages libgdcm-tools, python3-pydicom)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "missing $tool (Debian packages libgdcm-tools, python3-pydicom, python3-numpy)" >&2; exit 2; }
 done
+# The corpus generator needs pydicom, and numpy for the set with pixel data.
+/usr/bin/python3 -c "import pydicom, numpy" 2>/dev/null \
+  || { echo "missing a Python module: install the Debian packages python3-pydicom and python3-numpy" >&2; exit 2; }
 exec /usr/bin/python3 benchmarks/indexing/bench.py --floor "$floor_out/naspacs-iofloor" --naspacs "$cli_out/naspacs" "$@"
