@@ -46,11 +46,7 @@ internal sealed class Indexer(
 
             // The lock proves no other run is alive, so a run still marked running was killed.
             IndexDatabase.Execute(writer, "UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'");
-            using var insert = writer.CreateCommand();
-            insert.CommandText = "INSERT INTO runs (root, started_at, outcome) VALUES ($root, $now, 'running') RETURNING id";
-            insert.Parameters.AddWithValue("$root", source.DisplayName);
-            insert.Parameters.AddWithValue("$now", now);
-            var runId = (long)insert.ExecuteScalar()!;
+            var runId = InsertRun(writer, source.DisplayName, now);
             var seriesCount = IndexDatabase.Scalar(writer, "SELECT COUNT(*) FROM series");
             var resources = new RunResources(lockFile, writer, lookup, new KnownFiles(lookup));
             var throttle = new Throttle(settings.MaxFilesPerSecond, settings.MaxMegabytesPerSecond, time);
@@ -68,6 +64,21 @@ internal sealed class Indexer(
             lockFile.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adds the run's row. Its command is gone before the run starts: a <see cref="SqliteConnection"/> keeps its commands in a
+    /// list that is not thread-safe, and a command disposed here at the end of <see cref="StartAsync"/> (a <c>using var</c>)
+    /// raced with the run creating its own on the same connection; about 1 run in 500 then failed to close the connection
+    /// at its very end and never completed.
+    /// </summary>
+    private static long InsertRun(SqliteConnection writer, string root, long now)
+    {
+        using var insert = writer.CreateCommand();
+        insert.CommandText = "INSERT INTO runs (root, started_at, outcome) VALUES ($root, $now, 'running') RETURNING id";
+        insert.Parameters.AddWithValue("$root", root);
+        insert.Parameters.AddWithValue("$now", now);
+        return (long)insert.ExecuteScalar()!;
     }
 
     private ResiliencePipeline CreateRetry(IndexingOptions settings)

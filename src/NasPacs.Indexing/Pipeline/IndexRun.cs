@@ -220,16 +220,23 @@ internal sealed partial class IndexRun : IIndexRun
         }
         catch (Exception ex)
         {
-            _logger.StageFailed(ex);
-            lock (_stateLock)
-            {
-                _state = IndexState.Failed;
-            }
-
             _failure ??= UnexpectedError(ex);
-            _status = Snapshot();
-            _resources.Dispose();
-            _completion.TrySetException(ex);
+            try
+            {
+                _logger.StageFailed(ex);
+                lock (_stateLock)
+                {
+                    _state = IndexState.Failed;
+                }
+
+                _status = Snapshot();
+                _resources.Dispose();
+            }
+            finally
+            {
+                // Whatever the clean-up does, Completion ends: a caller awaiting the run must never wait forever.
+                _completion.TrySetException(ex);
+            }
         }
     }
 

@@ -6,6 +6,8 @@ namespace NasPacs.Indexing.Pipeline;
 /// <summary>What a run holds exclusively until it ends: the lock file and its two connections.</summary>
 internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known) : IDisposable
 {
+    private int _disposed;
+
     public SqliteConnection Writer { get; } = writer;
 
     /// <summary>Used only by the lookup stage and the sweep (one thread at a time).</summary>
@@ -13,11 +15,33 @@ internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, 
 
     public KnownFiles Known { get; } = known;
 
+    /// <summary>
+    /// Releases everything, each part even when an earlier one failed (the lock file last, so a second run never opens an
+    /// index this one still holds); the first failure is rethrown at the end. Disposing twice does nothing.
+    /// </summary>
     public void Dispose()
     {
-        Known.Dispose();
-        Reader.Dispose();
-        Writer.Dispose();
-        lockFile.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (var part in (ReadOnlySpan<IDisposable>)[Known, Reader, Writer, lockFile])
+        {
+            try
+            {
+                part.Dispose();
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
+        }
     }
 }
