@@ -106,11 +106,17 @@ internal sealed class Indexer(
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return IndexLock.TryAcquire(path) ?? throw Busy(databasePath, null);
+            return IndexLock.TryAcquire(path) ?? throw Busy(databasePath);
         }
         catch (IOException ex)
         {
-            throw Busy(databasePath, ex);
+            // Not another run (that is TryAcquire's null): the lock file cannot be created or locked at all.
+            throw new IndexingException(
+                ErrorCategory.Configuration,
+                ErrorCodes.IoError,
+                $"The index '{databasePath}' cannot be used: its lock file could not be created ({ex.Message.TrimEnd('.')}).",
+                "Choose an index file on a local, writable disk.",
+                ex);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -123,12 +129,11 @@ internal sealed class Indexer(
         }
     }
 
-    private static IndexingException Busy(string databasePath, IOException? inner) => new(
+    private static IndexingException Busy(string databasePath) => new(
         ErrorCategory.Configuration,
         ErrorCodes.IndexBusy,
         $"Another run is using the index '{databasePath}'.",
-        "Wait for it to finish or cancel it, or use another index file.",
-        inner);
+        "Wait for it to finish or cancel it, or use another index file.");
 
     private static void CheckRoot(SqliteConnection connection, string root)
     {

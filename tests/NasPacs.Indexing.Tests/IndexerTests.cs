@@ -1,6 +1,6 @@
 using System.Text.Json;
-using NasPacs.Abstractions.Errors;
 using Microsoft.Extensions.DependencyInjection;
+using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Enumeration;
 
@@ -207,6 +207,21 @@ public sealed class IndexerTests : IDisposable
         Assert.Equal("index.busy", ex.Code);
         run.Cancel();
         Assert.Equal(IndexState.Cancelled, (await run.Completion).Phase);
+    }
+
+    [Fact]
+    public async Task StartAsync_LockFileCannotBeCreated_SaysSoInsteadOfBusy()
+    {
+        // /proc takes no new files (ENOENT, not EACCES): this used to be reported as "another run is using the index".
+        _index.CopyPydicom("CT_small.dcm", "a.dcm");
+        await using var services = _index.Services(o => o.DatabasePath = "/proc/naspacs-index.db");
+        await using var source = services.GetRequiredService<ILocalFileSourceFactory>().Create(_index.Root);
+
+        var ex = await Assert.ThrowsAsync<IndexingException>(() => services.GetRequiredService<IIndexer>().StartAsync(source));
+
+        Assert.Equal(ErrorCodes.IoError, ex.Code);
+        Assert.Contains("lock file could not be created", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/proc/naspacs-index.db"));
     }
 
     [Fact]
