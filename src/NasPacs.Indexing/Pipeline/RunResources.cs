@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
 using NasPacs.Indexing.Storage;
 
@@ -16,8 +17,9 @@ internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, 
     public KnownFiles Known { get; } = known;
 
     /// <summary>
-    /// Releases everything, each part even when an earlier one failed (the lock file last, so a second run never opens an
-    /// index this one still holds); the first failure is rethrown at the end. Disposing twice does nothing.
+    /// Releases every part even when an earlier one failed, the lock file last: a run that could not close a connection
+    /// must still let the next run in (SQLite's own locks keep the file safe). A failure is rethrown at the end, several
+    /// as one <see cref="AggregateException"/>. Disposing twice does nothing.
     /// </summary>
     public void Dispose()
     {
@@ -41,7 +43,12 @@ internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, 
 
         if (failures is not null)
         {
-            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
+            if (failures.Count == 1)
+            {
+                ExceptionDispatchInfo.Throw(failures[0]);
+            }
+
+            throw new AggregateException(failures);
         }
     }
 }
