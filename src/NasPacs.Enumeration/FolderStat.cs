@@ -47,7 +47,10 @@ internal sealed partial class FolderStat : IDisposable
         {
             // open, not opendir: opendir mallocs a 32 KiB buffer per folder that nothing here reads, and glibc gave that
             // memory back and asked for it again folder after folder (sysmalloc, page faults; perf).
-            var fd = Open(folderPath, OpenFlags, 0);
+            var length = Encoding.UTF8.GetByteCount(folderPath);
+            Span<byte> path = length < 1024 ? stackalloc byte[length + 1] : new byte[length + 1];
+            path[Encoding.UTF8.GetBytes(folderPath, path)] = 0;
+            var fd = UnixFile.Open(ref path[0], OpenFlags);
             return fd < 0 ? null : new FolderStat(fd);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
@@ -132,17 +135,10 @@ internal sealed partial class FolderStat : IDisposable
     {
         if (_fd >= 0)
         {
-            _ = Close(_fd);
+            _ = UnixFile.Close(_fd);
             _fd = -1;
         }
     }
-
-    // open is variadic in C; on x86-64 and arm64 Linux the mode travels like any other argument, so passing it is safe.
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "statx")]
     private static unsafe partial int Statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);

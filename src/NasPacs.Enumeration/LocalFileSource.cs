@@ -227,20 +227,4 @@ internal sealed partial class LocalFileSource : IFileSource
             }
         }
     }
-
-    /// <summary>The three libc calls of a header read. Blittable arguments only: no marshalling, no unsafe code.</summary>
-    private static class UnixFile
-    {
-        /// <summary>O_RDONLY | O_CLOEXEC (0x80000 on every Linux architecture .NET runs on).</summary>
-        public const int ReadOnlyCloseOnExec = 0x80000;
-
-        [DllImport("libc", EntryPoint = "open")]
-        public static extern int Open(ref byte path, int flags);
-
-        [DllImport("libc", EntryPoint = "pread")]
-        public static extern nint PRead(int fd, ref byte buffer, nuint count, long offset);
-
-        [DllImport("libc", EntryPoint = "close")]
-        public static extern int Close(int fd);
-    }
 }

@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace NasPacs.Enumeration;
+
+/// <summary>
+/// The libc calls that open, read and close files and folders on Linux, declared once for the header read
+/// (<see cref="LocalFileSource"/>) and the walk (<see cref="FolderStat"/>). Blittable arguments only: no marshalling, no
+/// unsafe code; a path is passed as its null-terminated UTF-8 bytes.
+/// </summary>
+internal static class UnixFile
+{
+    /// <summary>O_RDONLY | O_CLOEXEC (0x80000 on every Linux architecture .NET runs on).</summary>
+    public const int ReadOnlyCloseOnExec = 0x80000;
+
+    [DllImport("libc", EntryPoint = "open")]
+    public static extern int Open(ref byte path, int flags);
+
+    [DllImport("libc", EntryPoint = "pread")]
+    public static extern nint PRead(int fd, ref byte buffer, nuint count, long offset);
+
+    [DllImport("libc", EntryPoint = "close")]
+    public static extern int Close(int fd);
+}
