@@ -16,13 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-
-def remove_index(db: str) -> None:
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        try:
-            os.unlink(db + suffix)
-        except FileNotFoundError:
-            pass
+from bench import remove_db  # the index file and its -wal, -shm, -journal and .lock companions
 
 
 def keep_evidence(pid: int, db: str, out: Path) -> None:
@@ -34,9 +28,8 @@ def keep_evidence(pid: int, db: str, out: Path) -> None:
     fds = Path(f"/proc/{pid}/fd")
     (out / "open-files.txt").write_text(
         "\n".join(f"{fd.name} -> {os.readlink(fd)}" for fd in sorted(fds.iterdir(), key=lambda p: int(p.name))) + "\n")
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        if os.path.exists(db + suffix):
-            shutil.copy(db + suffix, out)
+    for part in Path(db).parent.glob(Path(db).name + "*"):
+        shutil.copy(part, out)
     status = Path(db).with_suffix(".status.json")
     if status.exists():
         shutil.copy(status, out)
@@ -54,7 +47,7 @@ def main(argv: list) -> int:
 
     hangs = failures = 0
     for i in range(1, args.runs + 1):
-        remove_index(args.db)
+        remove_db(Path(args.db))
         # SIGINT at its default, as in a terminal: a background job of a non-interactive shell would ignore it.
         run = subprocess.Popen([args.naspacs, "index", args.corpus, "--db", args.db],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -72,7 +65,7 @@ def main(argv: list) -> int:
         if code not in (0, 1):
             failures += 1
             print(f"run {i}: exit code {code}", flush=True)
-    remove_index(args.db)
+    remove_db(Path(args.db))
     print(f"{args.runs} runs: {hangs} hung, {failures} failed", flush=True)
     return 1 if hangs or failures else 0
 
