@@ -15,7 +15,7 @@ internal sealed partial class LocalFileSource : IFileSource
 {
     private readonly LocalFileSourceOptions _options;
     private readonly TimeProvider _time;
-    private readonly ResiliencePipeline _retry;
+    private readonly Lazy<ResiliencePipeline> _retry;
 
     // The root as UTF-8 with a trailing '/', for header reads through open(2) and pread(2); null off Linux.
     private readonly byte[]? _rootUtf8;
@@ -40,7 +40,9 @@ internal sealed partial class LocalFileSource : IFileSource
                 relativePath: "");
         }
 
-        _retry = Retry.Create(options, time);
+        // Built on the first transient failure: building a Polly pipeline (its options are validated by reflection) cost
+        // about 3 ms of CPU in a native AOT binary, at the start of every run, for a retry that is rarely needed.
+        _retry = new Lazy<ResiliencePipeline>(() => Retry.Create(options, time));
         _rootUtf8 = OperatingSystem.IsLinux() && !RootPath.Contains('\0', StringComparison.Ordinal) ? Encoding.UTF8.GetBytes(RootPath + "/") : null;
     }
 
@@ -49,6 +51,9 @@ internal sealed partial class LocalFileSource : IFileSource
 
     /// <summary>How folders are listed; tests set it to compare the native and the managed listing.</summary>
     internal FolderListing Listing { get; init; }
+
+    /// <summary>Called before each attempt to list a folder (see <see cref="ParallelWalker.BeforeListing"/>); for tests.</summary>
+    internal Action<string>? BeforeListing { get; init; }
 
     /// <summary>Folders listed with <c>getdents64</c> by the enumerations of this source so far.</summary>
     internal long NativeFoldersListed => Interlocked.Read(ref _nativeFoldersListed);
@@ -69,7 +74,7 @@ internal sealed partial class LocalFileSource : IFileSource
         // keeps a fast walk from running ahead of a slow consumer (memory stays flat on 10 million files).
         var batches = Channel.CreateBounded<FileEntry[]>(new BoundedChannelOptions(64) { SingleReader = true });
         using var walkCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var walker = new ParallelWalker(RootPath, options, _options, _retry, _time, batches.Writer, Listing);
+        using var walker = new ParallelWalker(RootPath, options, _options, _retry, _time, batches.Writer, Listing) { BeforeListing = BeforeListing };
         var walk = walker.RunAsync(walkCancel.Token);
         try
         {

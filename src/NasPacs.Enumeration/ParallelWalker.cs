@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Enumeration;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using NasPacs.Abstractions.Files;
 using Polly;
@@ -18,7 +19,7 @@ internal sealed partial class ParallelWalker : IDisposable
     private readonly string _root;
     private readonly FileEnumerationOptions _options;
     private readonly LocalFileSourceOptions _sourceOptions;
-    private readonly ResiliencePipeline _retry;
+    private readonly Lazy<ResiliencePipeline> _retry;
     private readonly TimeProvider _time;
     private readonly ChannelWriter<FileEntry[]> _output;
     private readonly ConcurrentStack<Folder> _folders = new();
@@ -32,7 +33,7 @@ internal sealed partial class ParallelWalker : IDisposable
     private long _filesSeen;
     private int _done;
 
-    public ParallelWalker(string root, FileEnumerationOptions options, LocalFileSourceOptions sourceOptions, ResiliencePipeline retry, TimeProvider time, ChannelWriter<FileEntry[]> output, FolderListing mode = FolderListing.Auto)
+    public ParallelWalker(string root, FileEnumerationOptions options, LocalFileSourceOptions sourceOptions, Lazy<ResiliencePipeline> retry, TimeProvider time, ChannelWriter<FileEntry[]> output, FolderListing mode = FolderListing.Auto)
     {
         _mode = mode;
         _time = time;
@@ -52,6 +53,9 @@ internal sealed partial class ParallelWalker : IDisposable
     }
 
     private static readonly FileSystemEnumerable<Item>.FindPredicate NotHidden = (ref FileSystemEntry entry) => !IsHidden(ref entry);
+
+    /// <summary>Called before each attempt to list a folder, with its relative path; tests throw from it to make a listing fail.</summary>
+    internal Action<string>? BeforeListing { get; init; }
 
     private readonly record struct Folder(string FullPath, string RelativePath, string RealPath);
 
@@ -132,23 +136,27 @@ internal sealed partial class ParallelWalker : IDisposable
         var retries = 0;
         try
         {
-            await _retry.ExecuteAsync(
-                async ct =>
-                {
-                    files.Clear();
-                    subfolders.Clear();
-                    retries++;
-                    try
+            try
+            {
+                // The first attempt goes straight to the listing: the retry pipeline is for the rare transient failure.
+                await AttemptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (FileErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The pipeline sees the failed first attempt as its own first one, then backs off and retries.
+                Exception? first = ex;
+                await _retry.Value.ExecuteAsync(
+                    async ct =>
                     {
-                        await ListOnceAsync(folder, files, subfolders, () => published = true, ct).ConfigureAwait(false);
-                    }
-                    catch (IOException ex) when (published)
-                    {
-                        // Part of this folder already went out: a retry would publish it twice, so this failure is final.
-                        throw new PartialListingException(ex);
-                    }
-                },
-                cancellationToken).ConfigureAwait(false);
+                        if (Interlocked.Exchange(ref first, null) is { } failed)
+                        {
+                            ExceptionDispatchInfo.Throw(failed);
+                        }
+
+                        await AttemptAsync(ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -172,11 +180,28 @@ internal sealed partial class ParallelWalker : IDisposable
         await PublishAsync(files, cancellationToken).ConfigureAwait(false);
         var listed = Interlocked.Increment(ref _foldersListed);
         _options.OnProgress?.Invoke(new EnumerationProgress(listed, Volatile.Read(ref _filesSeen)));
+
+        async Task AttemptAsync(CancellationToken ct)
+        {
+            files.Clear();
+            subfolders.Clear();
+            retries++;
+            try
+            {
+                await ListOnceAsync(folder, files, subfolders, () => published = true, ct).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (published)
+            {
+                // Part of this folder already went out: a retry would publish it twice, so this failure is final.
+                throw new PartialListingException(ex);
+            }
+        }
     }
 
     private async Task ListOnceAsync(Folder folder, List<FileEntry> files, List<Folder> subfolders, Action markPublished, CancellationToken ct)
     {
         var parent = folder.RelativePath;
+        BeforeListing?.Invoke(parent);
         using var stat = FolderStat.TryOpen(folder.FullPath);
         using var native = NativeListing.TryStart(stat, folder, _options.SkipHidden, _mode, _sourceOptions.ListingBufferSize);
         IEnumerable<Item> listing;

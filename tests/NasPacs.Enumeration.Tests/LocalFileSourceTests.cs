@@ -28,6 +28,61 @@ public sealed class LocalFileSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task EnumerateAsync_FolderFailsOnceWithATransientError_IsListedAgainAndNothingIsReported()
+    {
+        Write("A/1.dcm");
+        Write("A/2.dcm");
+        Write("B/3.dcm");
+        var attempts = 0;
+        var reports = new List<ErrorReport>();
+        var source = new LocalFileSource(_root.Path, new LocalFileSourceOptions { RetryDelay = TimeSpan.Zero }, TimeProvider.System)
+        {
+            BeforeListing = folder =>
+            {
+                if (folder == "A" && Interlocked.Increment(ref attempts) == 1)
+                {
+                    throw new IOException("Input/output error"); // a share that dropped for a moment
+                }
+            },
+        };
+
+        var entries = await ListAsync(source, new FileEnumerationOptions { OnError = r => reports.Add(r) });
+
+        Assert.Equal(["A/1.dcm", "A/2.dcm", "B/3.dcm"], entries.Select(e => e.RelativePath).Order(StringComparer.Ordinal));
+        Assert.Equal(2, attempts);
+        Assert.Empty(reports);
+    }
+
+    [Fact]
+    public async Task EnumerateAsync_FolderKeepsFailing_IsReportedAfterEveryAttemptAndTheWalkGoesOn()
+    {
+        Write("A/1.dcm");
+        Write("B/3.dcm");
+        var attempts = 0;
+        var reports = new List<ErrorReport>();
+        var source = new LocalFileSource(_root.Path, new LocalFileSourceOptions { MaxAttempts = 3, RetryDelay = TimeSpan.Zero }, TimeProvider.System)
+        {
+            BeforeListing = folder =>
+            {
+                if (folder == "A")
+                {
+                    Interlocked.Increment(ref attempts);
+                    throw new IOException("Input/output error");
+                }
+            },
+        };
+
+        var entries = await ListAsync(source, new FileEnumerationOptions { OnError = r => reports.Add(r) });
+
+        Assert.Equal("B/3.dcm", Assert.Single(entries).RelativePath);
+        Assert.Equal(3, attempts);
+        var report = Assert.Single(reports);
+        Assert.Equal("A", report.Path);
+        Assert.Equal(2, report.RetryCount);
+        Assert.True(report.IsTransient);
+    }
+
+    [Fact]
     public async Task EnumerateAsync_NestedTree_YieldsEveryFileOnceWithSlashPaths()
     {
         for (var p = 0; p < 5; p++)

@@ -17,7 +17,7 @@ public static class StatusFile
     {
         ArgumentNullException.ThrowIfNull(path);
         var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(status, StatusJsonContext.Default.IndexStatus);
+        var bytes = StatusJsonWriter.ToUtf8Bytes(status);
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }
