@@ -153,7 +153,7 @@ internal sealed partial class IndexRun : IIndexRun
         var work = Channel.CreateBounded<List<WorkItem>>(new BoundedChannelOptions(_options.MaxWorkers * 64 / WorkBatch) { SingleWriter = true });
         // Bounded in files, not commands: a reader hands over up to a work batch of results at once, each with its header.
         var writes = Channel.CreateBounded<WriteCommand>(new BoundedChannelOptions(Math.Max(2, _options.WriteBatchSize * 2 / WorkBatch)) { SingleReader = true });
-        using var writer = new IndexWriter(_resources.Writer, RunId, _counters, _time);
+        using var writer = new IndexWriter(_resources.Writer, RunId, _counters, _time) { Committed = _resources.Checkpointer.Signal };
         var writing = Task.Run(async () =>
         {
             try

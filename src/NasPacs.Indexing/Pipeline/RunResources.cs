@@ -5,7 +5,7 @@ using NasPacs.Indexing.Storage;
 namespace NasPacs.Indexing.Pipeline;
 
 /// <summary>What a run holds exclusively until it ends: the lock file and its two connections.</summary>
-internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known) : IDisposable
+internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known, Checkpointer checkpointer) : IDisposable
 {
     private int _disposed;
 
@@ -15,6 +15,9 @@ internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, 
     public SqliteConnection Reader { get; } = reader;
 
     public KnownFiles Known { get; } = known;
+
+    /// <summary>Copies the WAL into the database while the run writes; the writer signals it after each commit.</summary>
+    public Checkpointer Checkpointer { get; } = checkpointer;
 
     /// <summary>
     /// Releases every part even when an earlier one failed, the lock file last: a run that could not close a connection
@@ -29,7 +32,7 @@ internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, 
         }
 
         List<Exception>? failures = null;
-        foreach (var part in (ReadOnlySpan<IDisposable>)[Known, Reader, Writer, lockFile])
+        foreach (var part in (ReadOnlySpan<IDisposable>)[Known, Reader, Checkpointer, Writer, lockFile])
         {
             try
             {

@@ -26,6 +26,9 @@ internal sealed partial class IndexWriter : IDisposable
     /// <summary>The series the current transaction inserted (ids, first and last): their full-text rows are added before it commits.</summary>
     private (long First, long Last)? _newSeries;
 
+    /// <summary>Called after each commit, on the writer's thread.</summary>
+    public Action? Committed { get; init; }
+
     public IndexWriter(SqliteConnection connection, long runId, RunCounters counters, TimeProvider time)
     {
         _connection = connection;
@@ -129,6 +132,7 @@ internal sealed partial class IndexWriter : IDisposable
             transaction.Commit();
         }
 
+        Committed?.Invoke();
         tally.AddTo(_counters);
     }
 
