@@ -65,10 +65,10 @@ internal sealed class IndexFixture : IDisposable
             "--series-per-study", $"{series}", "--instances-per-series", $"{instances}", "--seed", $"{seed}");
     }
 
-    /// <summary>Runs a pydicom script (the reference for what a file holds).</summary>
-    public static void Python(string script, params string[] arguments) => Run("/usr/bin/python3", ["-c", script, .. arguments]);
+    /// <summary>Runs a pydicom script (the reference for what a file holds) and returns what it printed, trimmed.</summary>
+    public static string Python(string script, params string[] arguments) => Run("/usr/bin/python3", ["-c", script, .. arguments]);
 
-    private static void Run(string file, params string[] arguments)
+    private static string Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments)
@@ -78,12 +78,14 @@ internal sealed class IndexFixture : IDisposable
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
         var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
+        var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {stderr.Result}");
         }
+
+        return stdout.Trim();
     }
 
     public static string RepositoryRoot

@@ -30,6 +30,12 @@ public static class ErrorCodes
     /// <summary>A DICOM file whose header cannot be parsed.</summary>
     public const string Malformed = "dicom.malformed";
 
+    /// <summary>
+    /// A DICOM file read without error whose header lacks a Study, Series or SOP Instance UID (Type 1, PS3.3): indexed,
+    /// but most often a copy cut short at an element boundary.
+    /// </summary>
+    public const string IncompleteHeader = "dicom.incomplete-header";
+
     /// <summary>A connection failed or dropped.</summary>
     public const string NetworkFailure = "net.failure";
 

@@ -104,6 +104,9 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
             case DicomHeaderStatus.Ok:
                 state.LastKey = SeriesFields.Key(header, item.Folder, state.LastKey);
                 state.LastSeries = header.Snapshot(SeriesFields.SeriesTags, state.LastSeries);
+
+                // Indexed all the same (findable under its fallback key), but reported: see RequiredUids.
+                var incomplete = RequiredUids.ArePresent(header) ? null : RequiredUids.MissingReport(header, item.Entry.Size, path, time.GetUtcNow());
                 return new FileResult(
                     item,
                     IndexedFileState.Indexed,
@@ -112,7 +115,7 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
                     SeriesFields.Value(header, DicomTags.SopInstanceUid),
                     SeriesFields.Integer(header, DicomTags.InstanceNumber),
                     header.TransferSyntaxUid,
-                    null,
+                    incomplete,
                     Vanished: false,
                     bytes);
             case DicomHeaderStatus.NotDicom:

@@ -57,6 +57,8 @@ internal sealed partial class IndexWriter
             InsertError = Prepare(
                 "INSERT INTO errors (run_id, category, code, message, suggestion, path, timestamp, retry_count, is_transient) " +
                 "VALUES ($run, $category, $code, $message, $suggestion, $path, $timestamp, $retry, $transient)");
+            DeleteErrorsOfPath = new PreparedStatement(connection, "DELETE FROM errors WHERE path = $path");
+            DeleteErrorsOfFile = Prepare("DELETE FROM errors WHERE path = (SELECT path FROM file_paths WHERE id = $id)");
         }
 
         public FileStatement InsertFile { get; }
@@ -74,6 +76,9 @@ internal sealed partial class IndexWriter
         public PreparedStatement UpdateSeriesCounts { get; }
         public SqliteCommand DeleteEmptySeries { get; }
         public SqliteCommand InsertError { get; }
+        /// <summary>The reports about one path ($path, the only parameter), by index (schema V005).</summary>
+        public PreparedStatement DeleteErrorsOfPath { get; }
+        public SqliteCommand DeleteErrorsOfFile { get; }
 
         public void Enlist(SqliteTransaction transaction)
         {
@@ -95,6 +100,7 @@ internal sealed partial class IndexWriter
             SelectSeries.Dispose();
             InsertSeries.Dispose();
             UpdateSeriesCounts.Dispose();
+            DeleteErrorsOfPath.Dispose();
         }
 
         [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z_]+")]

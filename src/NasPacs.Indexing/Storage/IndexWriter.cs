@@ -26,6 +26,12 @@ internal sealed partial class IndexWriter : IDisposable
     /// <summary>The series the current transaction inserted (ids, first and last): their full-text rows are added before it commits.</summary>
     private (long First, long Last)? _newSeries;
 
+    /// <summary>
+    /// Whether the index may hold a report about a file. Without one there is nothing to forget when a file is read again
+    /// or removed, and the writer skips the delete (an index without errors pays nothing for it).
+    /// </summary>
+    private bool _mayHaveFileErrors;
+
     /// <summary>Called after each commit, on the writer's thread.</summary>
     public Action? Committed { get; init; }
 
@@ -36,6 +42,7 @@ internal sealed partial class IndexWriter : IDisposable
         _counters = counters;
         _time = time;
         _sql = new Statements(connection);
+        _mayHaveFileErrors = IndexDatabase.Scalar(connection, "SELECT EXISTS (SELECT 1 FROM errors WHERE path IS NOT NULL)") != 0;
     }
 
     /// <summary>
@@ -144,6 +151,9 @@ internal sealed partial class IndexWriter : IDisposable
         var written = true;
         if (item.Known is { } known)
         {
+            // A file read again replaces what was reported about it: a copy made whole leaves no error behind, one still
+            // broken keeps exactly one (inserted below).
+            ForgetErrors(item.Entry.RelativePath);
             if (known is { State: IndexedFileState.Indexed, SeriesId: { } oldSeries })
             {
                 AddDelta(oldSeries, -1, -known.Size);
@@ -195,6 +205,13 @@ internal sealed partial class IndexWriter : IDisposable
 
     private int DeleteFile(long id)
     {
+        if (_mayHaveFileErrors)
+        {
+            // A removed file takes its reports with it.
+            _sql.DeleteErrorsOfFile.Parameters[0].Value = id;
+            _sql.DeleteErrorsOfFile.ExecuteNonQuery();
+        }
+
         _sql.DeleteFileReturning.Parameters[0].Value = id;
         using var reader = _sql.DeleteFileReturning.ExecuteReader();
         if (!reader.Read())
@@ -311,8 +328,18 @@ internal sealed partial class IndexWriter : IDisposable
         return removed;
     }
 
+    private void ForgetErrors(string path)
+    {
+        if (_mayHaveFileErrors)
+        {
+            _sql.DeleteErrorsOfPath.Bind(1, path);
+            _sql.DeleteErrorsOfPath.Execute();
+        }
+    }
+
     private void InsertError(ErrorReport error)
     {
+        _mayHaveFileErrors |= error.Path is not null;
         var p = _sql.InsertError.Parameters;
         p["$run"].Value = _runId;
         p["$category"].Value = error.Category.ToString();
