@@ -39,6 +39,7 @@ static WebApplication? Compose(string[] args)
 
     builder.Services.AddHostedService<StaleFileCleanup>();
     builder.Services.AddNasRoots();
+    builder.Services.AddSearch();
     builder.Services.AddNasPacsSecurity(builder.Configuration);
     builder.Services.AddNasPacsHealthChecks();
     builder.Services.AddShares();

@@ -149,16 +149,20 @@ public sealed class SearchApiTests : IClassFixture<SearchApiTests.Indexed>
         Assert.DoesNotContain(" onclick=", html, StringComparison.Ordinal);
     }
 
-    /// <summary>One server indexed once for all search tests.</summary>
-    public sealed class Indexed : IAsyncLifetime, IDisposable
+    /// <summary>One server indexed once for all search tests; a subclass gives its own settings.</summary>
+    public class Indexed : IAsyncLifetime, IDisposable
     {
-        private readonly ApiFactory _factory = new();
+        public ApiFactory Factory { get; private set; } = null!;
 
         public HttpClient Client { get; private set; } = null!;
 
+        /// <summary>Configuration keys for the server, as an operator would set them; none by default.</summary>
+        protected virtual Dictionary<string, string?>? Settings => null;
+
         public async Task InitializeAsync()
         {
-            Client = _factory.CreateClient();
+            Factory = new ApiFactory(Settings);
+            Client = Factory.CreateClient();
             await Client.WaitForPhaseAsync("sample", "completed");
         }
 
@@ -167,7 +171,8 @@ public sealed class SearchApiTests : IClassFixture<SearchApiTests.Indexed>
         public void Dispose()
         {
             Client.Dispose();
-            _factory.Dispose();
+            Factory.Dispose();
+            GC.SuppressFinalize(this);
         }
     }
 }

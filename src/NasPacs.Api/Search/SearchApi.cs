@@ -22,8 +22,9 @@ internal static class SearchApi
         return group;
     }
 
-    private static async Task<Results<Ok<SearchPage>, ValidationProblem>> SearchAsync(
+    private static async Task<Results<Ok<SearchPage>, ValidationProblem, SearchBusyResult>> SearchAsync(
         RootCatalog catalog,
+        SearchGate gate,
         string? q,
         string? modality,
         string? from,
@@ -75,14 +76,27 @@ internal static class SearchApi
             Descending = order.Descending,
         };
 
+        // One turn at the gate for all roots: a search refused after its first root would have spent that work for nothing.
+        try
+        {
+            return TypedResults.Ok(await gate.RunAsync(() => SearchRootsAsync(roots, search, paging, order, cancellationToken), cancellationToken).ConfigureAwait(false));
+        }
+        catch (SearchBusyException busy)
+        {
+            return new SearchBusyResult(busy);
+        }
+    }
+
+    private static async Task<SearchPage> SearchRootsAsync(
+        IReadOnlyCollection<NasRoot> roots, SeriesSearch search, (int Offset, int Limit) paging, SeriesOrder order, CancellationToken cancellationToken)
+    {
         if (roots.Count == 1)
         {
             var only = roots.First();
-            var result = await SearchGate.RunAsync(
-                () => only.Query.SearchSeriesAsync(search with { Page = new PageRequest(paging.Offset, paging.Limit) }, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new SearchPage(
+            var result = await only.Query.SearchSeriesAsync(search with { Page = new PageRequest(paging.Offset, paging.Limit) }, cancellationToken).ConfigureAwait(false);
+            return new SearchPage(
                 result.Items.Select(s => SeriesRow.From(only.Name, s)).ToList(), Math.Min(result.Total, SearchLimits.CountLimit), Number(paging), paging.Limit, order.Text,
-                SearchLimits.IsCapped(result.Total)));
+                SearchLimits.IsCapped(result.Total));
         }
 
         // Each root is sorted the same way; take the head of each and merge.
@@ -91,15 +105,14 @@ internal static class SearchApi
         var capped = false;
         foreach (var r in roots)
         {
-            var result = await SearchGate.RunAsync(
-                () => r.Query.SearchSeriesAsync(search with { Page = new PageRequest(0, paging.Offset + paging.Limit) }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var result = await r.Query.SearchSeriesAsync(search with { Page = new PageRequest(0, paging.Offset + paging.Limit) }, cancellationToken).ConfigureAwait(false);
             total += Math.Min(result.Total, SearchLimits.CountLimit);
             capped |= SearchLimits.IsCapped(result.Total);
             rows.AddRange(result.Items.Select(s => SeriesRow.From(r.Name, s)));
         }
 
         var merged = order.Apply(rows).Skip(paging.Offset).Take(paging.Limit).ToList();
-        return TypedResults.Ok(new SearchPage(merged, total, Number(paging), paging.Limit, order.Text, capped));
+        return new SearchPage(merged, total, Number(paging), paging.Limit, order.Text, capped);
     }
 
     private static async Task<Results<Ok<SeriesDetails>, ValidationProblem, ProblemHttpResult>> SeriesAsync(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using static NasPacs.Api.Hosting.SettingChecks;
 
 namespace NasPacs.Api.Security;
 
@@ -55,14 +56,5 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void Range<T>(List<string> failures, string setting, T value, T min, T max)
-        where T : IComparable<T>
-    {
-        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
-        {
-            failures.Add($"{setting} must be {min} to {max} (was {value}).");
-        }
     }
 }
