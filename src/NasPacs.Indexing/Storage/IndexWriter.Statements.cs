@@ -45,14 +45,14 @@ internal sealed partial class IndexWriter
             DeleteFileReturning = Prepare("DELETE FROM files WHERE id = $id RETURNING series_id, size, state");
             InsertFolder = Prepare("INSERT OR IGNORE INTO folders (path) VALUES ($path)");
             SelectFolder = Prepare("SELECT id FROM folders WHERE path = $path");
-            SelectSeries = new PreparedStatement(connection, "SELECT id FROM series WHERE series_key = $key");
+            SelectSeries = new SeriesKeyStatement(connection);
             InsertSeries = new SeriesStatement(connection,
                 $"INSERT INTO series ({SeriesColumns}, file_count, total_bytes, first_seen, last_seen) VALUES " +
                 "($key, $patient_name, $patient_id, $patient_birth_date, $patient_sex, $study_instance_uid, $study_date, $study_time, $study_description, " +
                 "$accession_number, $study_id, $institution_name, $referring_physician_name, $series_instance_uid, $series_number, $series_date, " +
                 "$series_description, $modality, $body_part_examined, 0, 0, $now, $now)");
             InsertSeriesText = Prepare(SeriesText.Insert);
-            UpdateSeriesCounts = new PreparedStatement(connection, "UPDATE series SET file_count = file_count + $count, total_bytes = total_bytes + $bytes, last_seen = $now WHERE id = $id");
+            UpdateSeriesCounts = new SeriesCountsStatement(connection);
             DeleteEmptySeries = Prepare("DELETE FROM series WHERE id = $id AND file_count <= 0");
             InsertError = Prepare(
                 "INSERT INTO errors (run_id, category, code, message, suggestion, path, timestamp, retry_count, is_transient) " +
@@ -67,13 +67,11 @@ internal sealed partial class IndexWriter
         public SqliteCommand DeleteFileReturning { get; }
         public SqliteCommand InsertFolder { get; }
         public SqliteCommand SelectFolder { get; }
-        /// <summary>A series' id by its key (one column).</summary>
-        public PreparedStatement SelectSeries { get; }
+        public SeriesKeyStatement SelectSeries { get; }
 
         public SeriesStatement InsertSeries { get; }
         public SqliteCommand InsertSeriesText { get; }
-        /// <summary>Parameters, in order: $count, $bytes, $now, $id.</summary>
-        public PreparedStatement UpdateSeriesCounts { get; }
+        public SeriesCountsStatement UpdateSeriesCounts { get; }
         public SqliteCommand DeleteEmptySeries { get; }
         public SqliteCommand InsertError { get; }
         /// <summary>The reports about one path ($path, the only parameter), by index (schema V005).</summary>
@@ -105,6 +103,66 @@ internal sealed partial class IndexWriter
 
         [System.Text.RegularExpressions.GeneratedRegex(@"\$[a-z_]+")]
         private static partial System.Text.RegularExpressions.Regex Parameter();
+    }
+
+    /// <summary>A series' id by its key.</summary>
+    private sealed class SeriesKeyStatement : IDisposable
+    {
+        private readonly PreparedStatement _statement;
+        private readonly int _key;
+
+        public SeriesKeyStatement(SqliteConnection connection)
+        {
+            _statement = new PreparedStatement(connection, "SELECT id FROM series WHERE series_key = $key");
+            _key = _statement.Parameter("$key");
+        }
+
+        /// <summary>The id of the series with <paramref name="key"/>, or <see langword="null"/> when there is none.</summary>
+        public long? Find(string key)
+        {
+            _statement.Bind(_key, key);
+            try
+            {
+                return _statement.Read() ? _statement.Int64(0) : null;
+            }
+            finally
+            {
+                _statement.Reset();
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
+    }
+
+    /// <summary>Adds a transaction's change to a series' file count and bytes: once per changed series per transaction.</summary>
+    private sealed class SeriesCountsStatement : IDisposable
+    {
+        private readonly PreparedStatement _statement;
+        private readonly int _count;
+        private readonly int _bytes;
+        private readonly int _now;
+        private readonly int _id;
+
+        public SeriesCountsStatement(SqliteConnection connection)
+        {
+            _statement = new PreparedStatement(
+                connection,
+                "UPDATE series SET file_count = file_count + $count, total_bytes = total_bytes + $bytes, last_seen = $now WHERE id = $id");
+            (_count, _bytes, _now, _id) = (P("$count"), P("$bytes"), P("$now"), P("$id"));
+
+            int P(string name) => _statement.Parameter(name);
+        }
+
+        public void Add(long id, long count, long bytes, long now)
+        {
+            _statement.Bind(_count, count);
+            _statement.Bind(_bytes, bytes);
+            _statement.Bind(_now, now);
+            _statement.Bind(_id, id);
+            _statement.Execute();
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 
     /// <summary>The insert of a series row: twenty values, bound without <see cref="SqliteCommand"/>'s allocations.</summary>

@@ -259,12 +259,11 @@ internal sealed partial class IndexWriter : IDisposable
             _series.Clear();
         }
 
-        var select = _sql.SelectSeries;
-        select.Bind(1, key);
-        var found = select.Read();
-        id = found ? select.Int64(0) : 0;
-        select.Reset();
-        if (!found)
+        if (_sql.SelectSeries.Find(key) is { } existing)
+        {
+            id = existing;
+        }
+        else
         {
             id = _sql.InsertSeries.Insert(SeriesFields.FromSnapshot(values, key), now);
             _newSeries = (_newSeries?.First ?? id, id);
@@ -303,14 +302,9 @@ internal sealed partial class IndexWriter : IDisposable
     private int ApplySeriesDeltas(long now)
     {
         var removed = 0;
-        var update = _sql.UpdateSeriesCounts;
         foreach (var (id, (count, bytes)) in _deltas)
         {
-            update.Bind(1, count);
-            update.Bind(2, bytes);
-            update.Bind(3, now);
-            update.Bind(4, id);
-            update.Execute();
+            _sql.UpdateSeriesCounts.Add(id, count, bytes, now);
             if (count < 0)
             {
                 _sql.DeleteEmptySeries.Parameters[0].Value = id;
