@@ -29,6 +29,7 @@ internal sealed class Indexer(
         SqliteConnection? writer = null;
         SqliteConnection? lookup = null;
         SqliteConnection? checkpoints = null;
+        RunResources? resources = null;
         try
         {
             writer = database.Open();
@@ -50,7 +51,7 @@ internal sealed class Indexer(
             IndexDatabase.Execute(writer, "UPDATE runs SET outcome = 'interrupted' WHERE outcome = 'running'");
             var runId = InsertRun(writer, source.DisplayName, now);
             var seriesCount = IndexDatabase.Scalar(writer, "SELECT COUNT(*) FROM series");
-            var resources = new RunResources(lockFile, writer, lookup, new KnownFiles(lookup), new Checkpointer(checkpoints));
+            resources = new RunResources(lockFile, writer, lookup, new KnownFiles(lookup), new Checkpointer(checkpoints));
             var throttle = new Throttle(settings.MaxFilesPerSecond, settings.MaxMegabytesPerSecond, time);
             // Built on the first transient failure, if any: building a Polly pipeline was ~2 ms of a run's start (AOT, perf).
             var retry = new Lazy<ResiliencePipeline>(() => CreateRetry(settings));
@@ -58,6 +59,12 @@ internal sealed class Indexer(
             var run = new IndexRun(source, settings, filter, worker, throttle, time, logger, resources, runId, seriesCount, cancellationToken);
             run.Start();
             return Task.FromResult<IIndexRun>(run);
+        }
+        catch when (resources is not null)
+        {
+            // Everything the run would have held, its checkpointer's thread included.
+            resources.Dispose();
+            throw;
         }
         catch
         {

@@ -4,7 +4,7 @@ using NasPacs.Indexing.Storage;
 
 namespace NasPacs.Indexing.Pipeline;
 
-/// <summary>What a run holds exclusively until it ends: the lock file and its two connections.</summary>
+/// <summary>What a run holds exclusively until it ends: the lock file, its writer and lookup connections, and its checkpointer (with its own).</summary>
 internal sealed class RunResources(IndexLock lockFile, SqliteConnection writer, SqliteConnection reader, KnownFiles known, Checkpointer checkpointer) : IDisposable
 {
     private int _disposed;
