@@ -13,6 +13,9 @@ internal ref struct DicomDatasetParser
     /// <summary>Sequences nested deeper than this are reported as malformed rather than followed.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>The Media Storage Directory Storage SOP Class (PS3.4 Annex I; the SOP class of a DICOMDIR, PS3.10 §8.6).</summary>
+    private static ReadOnlySpan<byte> MediaStorageDirectoryUid => "1.2.840.10008.1.3.10"u8;
+
     private readonly ReadOnlySpan<uint> _requested;
     private readonly uint _stopAfter;
     private readonly bool _endOfData;
@@ -62,11 +65,13 @@ internal ref struct DicomDatasetParser
 
     /// <summary>
     /// Reads the file meta group (group 0002, always explicit VR little endian, PS3.10 §7.1) from <paramref name="start"/>
-    /// and returns its Transfer Syntax UID, or <see langword="null"/> when it has none.
+    /// and returns its Transfer Syntax UID, or <see langword="null"/> when it has none, and whether its Media Storage SOP
+    /// Class is the Media Storage Directory (a DICOMDIR, whatever its file name).
     /// </summary>
-    public ReadStep ReadMetaGroup(int start, out string? transferSyntaxUid)
+    public ReadStep ReadMetaGroup(int start, out string? transferSyntaxUid, out bool isDirectory)
     {
         transferSyntaxUid = null;
+        isDirectory = false;
         _reader.Position = start;
         _reader.ExplicitVR = _reader.LooksExplicit() ?? true;
         _reader.BigEndian = false;
@@ -81,6 +86,10 @@ internal ref struct DicomDatasetParser
             if (header.Tag == DicomTags.TransferSyntaxUid)
             {
                 transferSyntaxUid = TransferSyntax.UidFromValue(value);
+            }
+            else if (header.Tag == DicomTags.MediaStorageSopClassUid)
+            {
+                isDirectory = value.TrimEnd(" \0"u8).SequenceEqual(MediaStorageDirectoryUid);
             }
         }
 

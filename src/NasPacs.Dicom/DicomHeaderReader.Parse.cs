@@ -33,7 +33,8 @@ public sealed partial class DicomHeaderReader
         }
 
         var parser = new DicomDatasetParser(file, isEndOfFile, _requested, result.Elements);
-        var step = parser.ReadMetaGroup(start, out var transferSyntaxUid);
+        var step = parser.ReadMetaGroup(start, out var transferSyntaxUid, out var isDirectory);
+        result.IsMediaStorageDirectory = isDirectory;
         if (step != ReadStep.Ok)
         {
             return Finish(ref parser, step, isEndOfFile, null, result, ref bytesNeeded);

@@ -28,6 +28,12 @@ public sealed class DicomHeaderValues
     /// <summary>As <see cref="DicomHeader.CharacterSetWarning"/>.</summary>
     public string? CharacterSetWarning { get; private set; }
 
+    /// <summary>
+    /// Whether the file meta group's Media Storage SOP Class UID (0002,0002) is the Media Storage Directory's
+    /// (1.2.840.10008.1.3.10): a DICOMDIR, the index of a file-set (PS3.10 §8.6), not an image, whatever its file name.
+    /// </summary>
+    public bool IsMediaStorageDirectory { get; internal set; }
+
     /// <summary>How many requested elements the file has (read before the problem, when the status is not Ok).</summary>
     public int Count => _elements.Count;
 
@@ -81,6 +87,7 @@ public sealed class DicomHeaderValues
     {
         _elements.Reset(requested);
         (Status, Error, TransferSyntaxUid, PixelDataOffset, BytesExamined, CharacterSetWarning) = (DicomHeaderStatus.Ok, null, null, null, 0, null);
+        IsMediaStorageDirectory = false;
     }
 
     internal void Succeed(string? transferSyntaxUid, long? pixelDataOffset, int bytesExamined, string? characterSetWarning) =>

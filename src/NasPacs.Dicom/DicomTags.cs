@@ -5,6 +5,9 @@ namespace NasPacs.Dicom;
 /// <summary>The tags NasPacs indexes, with their keywords and VRs as PS3.6 names them.</summary>
 public static class DicomTags
 {
+    /// <summary>(0002,0002) UI Media Storage SOP Class UID, VM 1, file meta group.</summary>
+    public static readonly DicomTag MediaStorageSopClassUid = new(0x0002, 0x0002);
+
     /// <summary>(0002,0010) UI Transfer Syntax UID, VM 1, file meta group.</summary>
     public static readonly DicomTag TransferSyntaxUid = new(0x0002, 0x0010);
 

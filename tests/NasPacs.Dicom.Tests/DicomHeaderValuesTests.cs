@@ -33,6 +33,27 @@ public class DicomHeaderValuesTests
         return values.TryGetString(tag, buffer, out var written) ? new string(buffer[..written]) : null;
     }
 
+    [Theory]
+    [InlineData("test_files/dicomdirtests/DICOMDIR", true)]
+    [InlineData("test_files/dicomdirtests/DICOMDIR-bigEnd", true)]
+    [InlineData("test_files/dicomdirtests/DICOMDIR-implicit", true)]
+    [InlineData("test_files/CT_small.dcm", false)]
+    [InlineData("test_files/MR_small_bigendian.dcm", false)]
+    public void TryRead_PydicomFile_TellsADicomDirByItsMediaStorageSopClass(string file, bool isDirectory)
+    {
+        var values = Read(System.IO.File.ReadAllBytes(Path.Combine(Testing.Oracle.PydicomOracle.CorpusRoot, file)));
+
+        Assert.Equal(isDirectory, values.IsMediaStorageDirectory);
+    }
+
+    [Fact]
+    public void TryRead_ImageAfterADicomDir_IsNotADirectory()
+    {
+        Read(System.IO.File.ReadAllBytes(Path.Combine(Testing.Oracle.PydicomOracle.CorpusRoot, "test_files/dicomdirtests/DICOMDIR")));
+
+        Assert.False(Read(File("1.2.3", "1.2.3.1")).IsMediaStorageDirectory);
+    }
+
     [Fact]
     public void TryRead_ReusedForAnotherFile_KeepsNothingOfTheFirst()
     {

@@ -160,11 +160,22 @@ public sealed class RequiredUidsTests : IDisposable
         await _index.IndexAsync();
 
         var indexed = _index.Strings("SELECT path FROM file_paths WHERE state = 0");
+        var directories = _index.Strings($"SELECT path FROM file_paths WHERE state = {(int)IndexedFileState.DicomDir}");
         var reports = _index.Strings($"SELECT path || '|' || message FROM errors WHERE code = '{ErrorCodes.IncompleteHeader}'")
             .Select(r => r.Split('|', 2)).ToDictionary(r => r[0], r => r[1]);
-        var keywords = new[] { "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID" };
-        var pydicom = PydicomOracle.Run(indexed.Select(_index.Combine), keywords);
+        var keywords = new[] { "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID", "MediaStorageSOPClassUID" };
+        var pydicom = PydicomOracle.Run(indexed.Concat(directories).Select(_index.Combine), keywords);
         Assert.True(indexed.Count > 100, $"Only {indexed.Count} corpus files were indexed.");
+
+        // DICOMDIRs under other names (DICOMDIR-bigEnd, …) are recognised by their Media Storage SOP Class, not indexed as series.
+        Assert.True(directories.Count >= 6, $"Only {directories.Count} DICOMDIRs under other names were recognised.");
+        foreach (var path in directories)
+        {
+            Assert.Equal(["1.2.840.10008.1.3.10"], pydicom[_index.Combine(path)].Tags.GetValueOrDefault("MediaStorageSOPClassUID") ?? []);
+            Assert.False(reports.ContainsKey(path), $"{path}: a DICOMDIR is not an incomplete image header.");
+        }
+
+        Assert.DoesNotContain(indexed, p => pydicom[_index.Combine(p)].Tags.GetValueOrDefault("MediaStorageSOPClassUID") is ["1.2.840.10008.1.3.10"]);
         Assert.Contains(reports.Keys, p => p.StartsWith("test_files/", StringComparison.Ordinal));
         foreach (var path in indexed)
         {

@@ -159,6 +159,12 @@ public enum IndexedFileState
 
     /// <summary>The file could not be read; it is read again on the next run.</summary>
     Unreadable,
+
+    /// <summary>
+    /// A DICOMDIR under another name (its Media Storage SOP Class is the Media Storage Directory): the index of a
+    /// file-set, not an image; remembered so that it is not read again while unchanged. A file named DICOMDIR is not read at all.
+    /// </summary>
+    DicomDir,
 }
 
 /// <summary>One file in the index.</summary>

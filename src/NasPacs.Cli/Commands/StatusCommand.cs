@@ -51,7 +51,7 @@ internal static class StatusCommand
         var totals = await query.GetTotalsAsync(cancellationToken);
         console.MarkupLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[bold]Index[/] of {Markup.Escape(totals.Root ?? "(no run yet)")}: {totals.Series:N0} series, {totals.Files:N0} files, {totals.TotalBytes / 1e9:N2} GB; {totals.OtherFiles:N0} other files (not DICOM or unreadable)."));
+            $"[bold]Index[/] of {Markup.Escape(totals.Root ?? "(no run yet)")}: {totals.Series:N0} series, {totals.Files:N0} files, {totals.TotalBytes / 1e9:N2} GB; {totals.OtherFiles:N0} other files (not DICOM, unreadable, or a DICOMDIR)."));
         var runs = await query.GetRunsAsync(new PageRequest(0, 5), cancellationToken);
         var table = new Table().Border(TableBorder.Simple).AddColumns("Run", "Started (UTC)", "Outcome", "Processed", "New", "Changed", "Unchanged", "Removed", "Errors");
         foreach (var r in runs.Items)

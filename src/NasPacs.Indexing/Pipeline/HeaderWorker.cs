@@ -101,6 +101,9 @@ internal sealed class HeaderWorker(IFileSource source, DicomHeaderReader reader,
         var path = item.Entry.RelativePath;
         switch (header.Status)
         {
+            case DicomHeaderStatus.Ok when header.IsMediaStorageDirectory:
+                // A DICOMDIR named otherwise (DICOMDIR.dcm, a copy with a suffix): a directory of the media, never a series.
+                return new FileResult(item, IndexedFileState.DicomDir, null, null, null, null, null, null, Vanished: false, bytes);
             case DicomHeaderStatus.Ok:
                 state.LastKey = SeriesFields.Key(header, item.Folder, state.LastKey);
                 state.LastSeries = header.Snapshot(SeriesFields.SeriesTags, state.LastSeries);

@@ -15,7 +15,7 @@ internal static class RequiredUids
 
     private const string Suggestion =
         "Compare its size with the original on the modality or the PACS and copy it again if it differs; it stays searchable meanwhile. " +
-        "If it is not an image (a renamed DICOMDIR, a test file), exclude it with a glob.";
+        "If it is not an image (a test file, say), exclude it with a glob.";
 
     private static readonly (DicomTag Tag, string Name)[] Required =
     [

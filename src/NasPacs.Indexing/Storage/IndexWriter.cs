@@ -192,6 +192,10 @@ internal sealed partial class IndexWriter : IDisposable
         {
             tally.NotDicom++;
         }
+        else if (written && result.State == IndexedFileState.DicomDir)
+        {
+            tally.DicomDir++;
+        }
 
         if (result.Error is { } error)
         {
@@ -357,6 +361,7 @@ internal sealed partial class IndexWriter : IDisposable
         public long Modified;
         public long Removed;
         public long NotDicom;
+        public long DicomDir;
         public long BytesRead;
         public long SeriesAdded;
         public long SeriesRemoved;
@@ -371,6 +376,7 @@ internal sealed partial class IndexWriter : IDisposable
             Interlocked.Add(ref counters.Modified, Modified);
             Interlocked.Add(ref counters.Removed, Removed);
             Interlocked.Add(ref counters.NotDicom, NotDicom);
+            Interlocked.Add(ref counters.DicomDir, DicomDir);
             Interlocked.Add(ref counters.BytesRead, BytesRead);
             Interlocked.Add(ref counters.SeriesCount, SeriesAdded - SeriesRemoved);
             Interlocked.Add(ref counters.SeriesAdded, SeriesAdded);

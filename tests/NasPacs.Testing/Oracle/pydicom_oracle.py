@@ -72,6 +72,8 @@ def describe(path, keywords):
                 try:
                     if keyword in ds:
                         result["tags"][keyword] = as_strings(ds[keyword].value)
+                    elif meta is not None and keyword in meta:
+                        result["tags"][keyword] = as_strings(meta[keyword].value)
                 except Exception as error:  # noqa: BLE001 - reported per tag
                     result["tag_errors"][keyword] = f"{type(error).__name__}: {error}"
             raw = ds.get_item(0x7FE00010)
