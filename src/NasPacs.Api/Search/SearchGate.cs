@@ -17,15 +17,24 @@ namespace NasPacs.Api.Search;
 /// </summary>
 internal sealed class SearchGate : IDisposable
 {
+    /// <summary>The least time between two warnings about refused searches.</summary>
+    internal static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(10);
+
+    private const long NeverWarned = long.MinValue;
+
     private readonly SemaphoreSlim _slots;
     private readonly int _queueLimit;
     private readonly TimeSpan _maxWait;
     private readonly TimeSpan _retryAfter;
     private readonly TimeProvider _time;
+    private readonly ILogger<SearchGate> _logger;
     private int _waiting;
+    private long _refusedSinceWarning;
+    private long _lastWarningAt = NeverWarned;
 
-    public SearchGate(IOptions<SearchOptions> options, TimeProvider time)
+    public SearchGate(IOptions<SearchOptions> options, TimeProvider time, ILogger<SearchGate> logger)
     {
+        _logger = logger;
         var settings = options.Value;
         _slots = new SemaphoreSlim(settings.Slots, settings.Slots);
         _queueLimit = settings.QueueLimitOrDefault;
@@ -86,7 +95,27 @@ internal sealed class SearchGate : IDisposable
         }
     }
 
-    private SearchBusyException Busy(string reason) => new(
-        string.Create(CultureInfo.InvariantCulture, $"The server is busy with other searches ({reason}); try again in {_retryAfter.TotalSeconds:0} s."),
-        _retryAfter);
+    private SearchBusyException Busy(string reason)
+    {
+        WarnRefused(reason);
+        return new(
+            string.Create(CultureInfo.InvariantCulture, $"The server is busy with other searches ({reason}); try again in {_retryAfter.TotalSeconds:0} s."),
+            _retryAfter);
+    }
+
+    /// <summary>
+    /// Logs refusals at most once per <see cref="WarnEvery"/>, with how many there were since the last warning: an
+    /// administrator learns of an overload from the server's log, and an overload does not flood it.
+    /// </summary>
+    private void WarnRefused(string reason)
+    {
+        Interlocked.Increment(ref _refusedSinceWarning);
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastWarningAt);
+        if ((last == NeverWarned || _time.GetElapsedTime(last, now) >= WarnEvery) && Interlocked.CompareExchange(ref _lastWarningAt, now, last) == last)
+        {
+            var seconds = last == NeverWarned ? 0 : _time.GetElapsedTime(last, now).TotalSeconds;
+            _logger.SearchesRefused(Interlocked.Exchange(ref _refusedSinceWarning, 0), seconds, reason);
+        }
+    }
 }

@@ -11,7 +11,33 @@ public sealed class SearchGateTests : IDisposable
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(10);
 
     private readonly FakeTimeProvider _time = new();
+    private readonly ListLogger _log = new();
     private SearchGate? _gate;
+
+    [Fact]
+    public async Task RunAsync_RefusedAgainAndAgain_WarnsOnceEveryTenSecondsWithTheCount()
+    {
+        var gate = Gate(slots: 1, queueLimit: 0);
+        _ = new HeldSearch(gate);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<SearchBusyException>(() => gate.RunAsync(() => Task.FromResult(0), CancellationToken.None).WaitAsync(Hang));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await Assert.ThrowsAsync<SearchBusyException>(() => gate.RunAsync(() => Task.FromResult(0), CancellationToken.None).WaitAsync(Hang));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<SearchBusyException>(() => gate.RunAsync(() => Task.FromResult(0), CancellationToken.None).WaitAsync(Hang));
+
+        // The first refusal at once, then the four since it together, ten seconds later; never the search text.
+        Assert.Equal(
+            [
+                "Warning: Refused 1 search(es) with 503 in the last 0 s (the queue of waiting searches is full). If this recurs, raise NasPacs:Search:QueueLimit or NasPacs:Search:MaxWait, or give the server more cores.",
+                "Warning: Refused 4 search(es) with 503 in the last 10 s (the queue of waiting searches is full). If this recurs, raise NasPacs:Search:QueueLimit or NasPacs:Search:MaxWait, or give the server more cores.",
+            ],
+            _log.Lines);
+    }
 
     [Fact]
     public async Task RunAsync_SlotFree_RunsAtOnce()
@@ -172,7 +198,7 @@ public sealed class SearchGateTests : IDisposable
     private SearchGate Gate(int slots, int? queueLimit = null, TimeSpan? maxWait = null)
     {
         var options = new SearchOptions { Slots = slots, QueueLimit = queueLimit, MaxWait = maxWait ?? TimeSpan.FromSeconds(10) };
-        _gate = new SearchGate(Options.Create(options), _time);
+        _gate = new SearchGate(Options.Create(options), _time, _log);
         return _gate;
     }
 
@@ -198,5 +224,24 @@ public sealed class SearchGateTests : IDisposable
         public void Finish(int value) => _end.SetResult(value);
 
         public void Fail(Exception ex) => _end.SetException(ex);
+    }
+
+    /// <summary>Keeps what the gate logs, as "Level: message".</summary>
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<SearchGate>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add($"{logLevel}: {formatter(state, exception)}");
+            }
+        }
     }
 }
