@@ -176,26 +176,41 @@ internal sealed partial class IndexRun
                 var results = new List<FileResult>(batch.Count);
                 foreach (var item in batch)
                 {
-                    var open = _gate.WaitAsync(token);
-                    if (!open.IsCompleted && results.Count > 0)
-                    {
-                        results = await HandOverAsync(writes, results).ConfigureAwait(false);
-                    }
-
-                    await open.ConfigureAwait(false);
+                    results = await PassGateAsync(writes, results, token).ConfigureAwait(false);
                     var allowed = _throttle.WaitAsync(token);
-                    if (!allowed.IsCompleted && results.Count > 0)
+                    if (!allowed.IsCompleted)
                     {
-                        results = await HandOverAsync(writes, results).ConfigureAwait(false);
+                        if (results.Count > 0)
+                        {
+                            results = await HandOverAsync(writes, results).ConfigureAwait(false);
+                        }
+
+                        await allowed.ConfigureAwait(false);
+
+                        // A throttled reader can wait a while (a slow rate shared by all readers): a pause that came
+                        // meanwhile holds it before the read, not after (it read up to one file per reader when paused).
+                        results = await PassGateAsync(writes, results, token).ConfigureAwait(false);
                     }
 
-                    await allowed.ConfigureAwait(false);
                     results.Add(await _worker.ReadAsync(item, token).ConfigureAwait(false));
                 }
 
                 await HandOverAsync(writes, results).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Waits while the run is paused, after handing what was read so far to the writer (a paused run shows all it did).</summary>
+    private async ValueTask<List<FileResult>> PassGateAsync(ChannelWriter<WriteCommand> writes, List<FileResult> results, CancellationToken token)
+    {
+        var open = _gate.WaitAsync(token);
+        if (!open.IsCompleted && results.Count > 0)
+        {
+            results = await HandOverAsync(writes, results).ConfigureAwait(false);
+        }
+
+        await open.ConfigureAwait(false);
+        return results;
     }
 
     /// <summary>Gives a reader's results to the writer and returns a fresh list.</summary>
