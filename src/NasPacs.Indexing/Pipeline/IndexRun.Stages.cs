@@ -178,15 +178,15 @@ internal sealed partial class IndexRun
                 {
                     results = await PassGateAsync(writes, results, token).ConfigureAwait(false);
                     var allowed = _throttle.WaitAsync(token);
-                    if (!allowed.IsCompleted)
+                    var throttled = !allowed.IsCompleted;
+                    if (throttled && results.Count > 0)
                     {
-                        if (results.Count > 0)
-                        {
-                            results = await HandOverAsync(writes, results).ConfigureAwait(false);
-                        }
+                        results = await HandOverAsync(writes, results).ConfigureAwait(false);
+                    }
 
-                        await allowed.ConfigureAwait(false);
-
+                    await allowed.ConfigureAwait(false);
+                    if (throttled)
+                    {
                         // A throttled reader can wait a while (a slow rate shared by all readers): a pause that came
                         // meanwhile holds it before the read, not after (it read up to one file per reader when paused).
                         results = await PassGateAsync(writes, results, token).ConfigureAwait(false);
