@@ -35,14 +35,63 @@ public static class Browser
         return (playwright, browser);
     }
 
-    /// <summary>Signs <paramref name="page"/> in through the sign-in page, as a person would, and waits for the dashboard.</summary>
+    /// <summary>
+    /// Signs <paramref name="page"/> in through the sign-in page, as a person would, and waits for the dashboard. When the
+    /// page does not leave the sign-in page in time, the failure says what the page showed, the sign-in requests' answers
+    /// and the browser's console errors, and leaves a screenshot (twice so far, in CI on a loaded machine, unexplained).
+    /// </summary>
     public static async Task SignInAsync(IPage page, string baseUrl, string user, string password)
     {
-        await page.GotoAsync(baseUrl + "/login.html");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login.html", StringComparison.Ordinal), new() { Timeout = Timeout });
+        var seen = new List<string>();
+        void OnResponse(object? sender, IResponse response)
+        {
+            if (response.Url.Contains("/api/auth/", StringComparison.Ordinal))
+            {
+                lock (seen)
+                {
+                    seen.Add($"{response.Status} {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
+                }
+            }
+        }
+
+        void OnConsole(object? sender, IConsoleMessage message)
+        {
+            if (message.Type is "error" or "warning")
+            {
+                lock (seen)
+                {
+                    seen.Add($"console {message.Type}: {message.Text}");
+                }
+            }
+        }
+
+        page.Response += OnResponse;
+        page.Console += OnConsole;
+        try
+        {
+            await page.GotoAsync(baseUrl + "/login.html");
+            await page.GetByLabel("User name").FillAsync(user);
+            await page.GetByLabel("Password").FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/login.html", StringComparison.Ordinal), new() { Timeout = Timeout });
+        }
+        catch (TimeoutException ex)
+        {
+            await ScreenshotAsync(page, $"sign-in-timeout-{Guid.NewGuid():N}");
+            var shown = await page.Locator("main, body").First.InnerTextAsync(new() { Timeout = 5_000 });
+            lock (seen)
+            {
+                throw new TimeoutException(
+                    $"The page did not leave {page.Url} within {Timeout / 1000:0} s after 'Sign in'. It shows: {shown.ReplaceLineEndings(" ")}. " +
+                    $"Seen: {(seen.Count == 0 ? "no sign-in request answered" : string.Join("; ", seen))}.",
+                    ex);
+            }
+        }
+        finally
+        {
+            page.Response -= OnResponse;
+            page.Console -= OnConsole;
+        }
     }
 
     /// <summary>Saves a screenshot under the test output folder's <c>screenshots</c> (kept as a test artifact).</summary>
