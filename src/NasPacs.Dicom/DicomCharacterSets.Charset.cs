@@ -22,13 +22,21 @@ internal sealed partial class Charset
     // Legacy code pages come from the in-box provider; registered before the fields below use it (textual order).
     private static readonly bool CodePagesRegistered = RegisterCodePages();
 
-    private readonly Encoding _encoding;
+    private readonly int _codePage;
     private readonly Kind _kind;
+    private Encoding? _encoding;
 
     private Charset(string name, Encoding encoding, Kind kind = Kind.Plain, bool standAlone = false, bool iso2022Multibyte = false)
+        : this(name, 0, kind, standAlone, iso2022Multibyte)
+    {
+        _encoding = encoding;
+    }
+
+    /// <summary>A set decoded by a legacy code page, created when the first value in that set is decoded.</summary>
+    private Charset(string name, int codePage, Kind kind = Kind.Plain, bool standAlone = false, bool iso2022Multibyte = false)
     {
         Name = name;
-        _encoding = encoding;
+        _codePage = codePage;
         _kind = kind;
         IsStandAlone = standAlone;
         IsIso2022Multibyte = iso2022Multibyte;
@@ -57,24 +65,31 @@ internal sealed partial class Charset
     private static Encoding CodePage(int codePage) => !CodePagesRegistered ? throw new InvalidOperationException() :
         Encoding.GetEncoding(codePage, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
 
+    /// <summary>
+    /// The decoder, built on first use: building every legacy code page up front (the CJK ones load large tables) took
+    /// about 10 ms of the first read of every run, for sets most archives never use. Two threads may both build it; either
+    /// result decodes the same.
+    /// </summary>
+    private Encoding TextEncoding => Volatile.Read(ref _encoding) ?? (_encoding = CodePage(_codePage));
+
     private static readonly Charset Latin1 = new("latin_1", Encoding.Latin1);
-    private static readonly Charset Latin2 = new("iso8859_2", CodePage(28592));
-    private static readonly Charset Latin3 = new("iso8859_3", CodePage(28593));
-    private static readonly Charset Latin4 = new("iso8859_4", CodePage(28594));
-    private static readonly Charset Greek = new("iso_ir_126", CodePage(28597));
-    private static readonly Charset Arabic = new("iso_ir_127", CodePage(28596));
-    private static readonly Charset Hebrew = new("iso_ir_138", CodePage(28598));
-    private static readonly Charset Cyrillic = new("iso_ir_144", CodePage(28595));
-    private static readonly Charset Latin5 = new("iso_ir_148", CodePage(28599));
-    private static readonly Charset Thai = new("iso_ir_166", CodePage(874));
-    private static readonly Charset ShiftJis = new("shift_jis", CodePage(932));
-    private static readonly Charset Jis0208 = new("iso2022_jp", CodePage(20932), Kind.JisX0208, iso2022Multibyte: true);
-    private static readonly Charset Jis0212 = new("iso2022_jp_2", CodePage(20932), Kind.JisX0212, iso2022Multibyte: true);
-    private static readonly Charset Korean = new("euc_kr", CodePage(51949));
-    private static readonly Charset Gb2312 = new("iso_ir_58", CodePage(936), iso2022Multibyte: true);
+    private static readonly Charset Latin2 = new("iso8859_2", 28592);
+    private static readonly Charset Latin3 = new("iso8859_3", 28593);
+    private static readonly Charset Latin4 = new("iso8859_4", 28594);
+    private static readonly Charset Greek = new("iso_ir_126", 28597);
+    private static readonly Charset Arabic = new("iso_ir_127", 28596);
+    private static readonly Charset Hebrew = new("iso_ir_138", 28598);
+    private static readonly Charset Cyrillic = new("iso_ir_144", 28595);
+    private static readonly Charset Latin5 = new("iso_ir_148", 28599);
+    private static readonly Charset Thai = new("iso_ir_166", 874);
+    private static readonly Charset ShiftJis = new("shift_jis", 932);
+    private static readonly Charset Jis0208 = new("iso2022_jp", 20932, Kind.JisX0208, iso2022Multibyte: true);
+    private static readonly Charset Jis0212 = new("iso2022_jp_2", 20932, Kind.JisX0212, iso2022Multibyte: true);
+    private static readonly Charset Korean = new("euc_kr", 51949);
+    private static readonly Charset Gb2312 = new("iso_ir_58", 936, iso2022Multibyte: true);
     private static readonly Charset Utf8 = new("UTF8", new UTF8Encoding(false, false), standAlone: true);
-    private static readonly Charset Gb18030 = new("GB18030", CodePage(54936), standAlone: true);
-    private static readonly Charset Gbk = new("GBK", CodePage(936), standAlone: true);
+    private static readonly Charset Gb18030 = new("GB18030", 54936, standAlone: true);
+    private static readonly Charset Gbk = new("GBK", 936, standAlone: true);
 
     // PS3.3 Table C.12-2 to C.12-5 terms, mapped as pydicom's charset.python_encoding maps them.
     private static readonly FrozenDictionary<string, Charset> Terms = new Dictionary<string, Charset>(StringComparer.Ordinal)
@@ -195,12 +210,12 @@ internal sealed partial class Charset
     public bool TryDecode(ReadOnlySpan<byte> bytes, Span<char> destination, out int written)
     {
         written = 0;
-        if (_kind != Kind.Plain || _encoding.GetMaxCharCount(bytes.Length) > destination.Length)
+        if (_kind != Kind.Plain || TextEncoding.GetMaxCharCount(bytes.Length) > destination.Length)
         {
             return false;
         }
 
-        written = _encoding.GetChars(bytes, destination);
+        written = TextEncoding.GetChars(bytes, destination);
         return true;
     }
 
@@ -208,7 +223,7 @@ internal sealed partial class Charset
     {
         if (_kind == Kind.Plain || bytes.IsEmpty)
         {
-            return _encoding.GetString(bytes);
+            return TextEncoding.GetString(bytes);
         }
 
         // 7-bit JIS byte pairs map onto .NET's EUC-JP (20932): JIS X 0208 with the high bit set on both bytes, JIS X 0212
@@ -224,6 +239,6 @@ internal sealed partial class Charset
             euc[^1] = 0xFF; // an odd byte cannot be a character: decoded as U+FFFD
         }
 
-        return _encoding.GetString(euc);
+        return TextEncoding.GetString(euc);
     }
 }
