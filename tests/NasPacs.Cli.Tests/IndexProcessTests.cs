@@ -119,6 +119,39 @@ public sealed class IndexProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_UnreadableFileInAFirstIndex_IsReportedAndReadOnceItCanBe()
+    {
+        Generate(Tree, series: 1, instances: 4);
+        var locked = Path.Combine(Tree, "CT_small.dcm");
+        File.Copy("/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm", locked);
+        foreach (var dir in new[] { _folder.Path, Path.GetDirectoryName(Database)! })
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        }
+
+        MakeReadable(Tree);
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+
+        Assert.True(exitCode == ExitCodes.CompletedWithErrors, output);
+        Assert.Equal(["CT_small.dcm fs.access-denied"], Strings("SELECT path || ' ' || code FROM errors"));
+        Assert.Equal(["CT_small.dcm 4"], Strings("SELECT path || ' ' || state FROM file_paths WHERE state <> 0"));
+        Assert.Equal(4, Scalar("SELECT SUM(file_count) FROM series"));
+
+        File.SetUnixFileMode(locked, (UnixFileMode)0b110_100_100);
+        (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("changed 1, unchanged 4", output, StringComparison.Ordinal);
+        Assert.Equal(new FileInfo(locked).Length, Scalar("SELECT size FROM file_paths WHERE path = 'CT_small.dcm'"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM errors"));
+
+        (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database], asNobody: true);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("changed 0, unchanged 5", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Index_SecondProcessOnTheSameIndex_IsRefusedWhileTheFirstRuns()
     {
         // The CLI turns .NET's FileShare emulation off (System.IO.DisableFileLocking), so this proves the index's own flock.

@@ -162,6 +162,33 @@ public sealed class IndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_FirstIndex_StoresEachFilesSizeAndTimeAsTheFileSystemHasThem()
+    {
+        // To the tick: a re-index compares them exactly (sub-second times included).
+        IndexFixture.Generate(_index.Root, patients: 1, studies: 1, series: 2, instances: 3);
+        _index.CopyPydicom("CT_small.dcm", "p/ct/1.dcm");
+        File.WriteAllBytes(_index.Combine("p/empty.dcm"), []);
+        File.WriteAllText(_index.Combine("p/notes"), "not DICOM");
+        var files = Directory.EnumerateFiles(_index.Root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("manifest.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < files.Length; i++)
+        {
+            File.SetLastWriteTimeUtc(files[i], new DateTime(2021, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1_234_567 * (i + 1)));
+        }
+
+        var first = await _index.IndexAsync();
+
+        Assert.Equal((files.Length, 1), (first.NewFiles, first.Errors));
+        Assert.Equal(
+            files.Select(f => $"{Path.GetRelativePath(_index.Root, f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f).Ticks}").Order(StringComparer.Ordinal),
+            _index.Strings("SELECT path || ' ' || size || ' ' || mtime FROM file_paths").Order(StringComparer.Ordinal));
+        Assert.Equal(_index.Scalar("SELECT SUM(size) FROM files WHERE state = 0"), _index.Scalar("SELECT SUM(total_bytes) FROM series"));
+
+        var second = await _index.IndexAsync();
+        Assert.Equal((files.Length, 0L), (second.UnchangedFiles, second.BytesRead));
+    }
+
+    [Fact]
     public async Task StartAsync_TouchReplaceDeleteAdd_ReportsAndAppliesEachChange()
     {
         _index.CopyPydicom("CT_small.dcm", "p/ct/1.dcm");
