@@ -5,10 +5,13 @@
 #   benchmarks/smb/run.sh --delays 0,2 --files 20000
 #   benchmarks/smb/run.sh --runs 3 --compare /tmp/smb-bench-before   # interleave an older build (or several: repeat --compare)
 #   benchmarks/smb/run.sh --runs 3 --variant SMB_BENCH_ENCRYPT=0       # interleave this build with other settings
+#   benchmarks/smb/run.sh --delays 2 --index 10000 --index-only         # the indexer over SMB: first index and re-index
+#     of a share of 10,000 generated DICOM files (benchmarks/corpus/make_corpus.py), 8 and 64 header readers
+#     (SMB_BENCH_INDEX_WORKERS=8,64); without --index-only the client's own measurements follow
 # An older build for --compare: git worktree add /tmp/old <commit> && dotnet build -c Release
 #   /tmp/old/benchmarks/smb/NasPacs.Smb.Benchmark -o /tmp/smb-bench-before
 set -euo pipefail
-delays="0.25,2"; files=10000; baseline=1000; runs=1; compare=""; variants=()
+delays="0.25,2"; files=10000; baseline=1000; runs=1; compare=""; variants=(); index=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --delays) delays="$2"; shift 2;;
@@ -17,6 +20,8 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift 2;;
     --compare) compare="$compare $2"; shift 2;;  # may be given more than once
     --variant) variants+=("$2"); shift 2;;       # this build again with these VAR=value settings; may be repeated
+    --index) index="$2"; shift 2;;               # DICOM files in the [dicom] share the indexer runs over (0: none)
+    --index-only) export SMB_BENCH_ONLY_INDEX=1; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -25,7 +30,7 @@ dir="$(mktemp -d /tmp/naspacs-smb-bench.XXXXXX)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 user=smbtest; password="Pw-bench-$RANDOM"
 chmod 755 "$dir"  # mktemp makes it 0700; the share user must traverse it
-mkdir -p "$dir"/{share,warmup,private,lock,state,cache,pid,ncalrpc}
+mkdir -p "$dir"/{share,warmup,dicom,private,lock,state,cache,pid,ncalrpc}
 # The share measured, and a second one of 1,000 files the client reads first, so that the measured pass runs
 # steady-state code (tiered JIT) without touching the measured files beforehand.
 for target in "share $files 100" "warmup 1000 10"; do
@@ -40,6 +45,15 @@ for i in range(n):
         f.write(random.randbytes(2048))
 PY
 done
+if [ "$index" -gt 0 ]; then
+  # 20 instances per series, 3 series per study, 2 studies per patient: as many patients as that takes.
+  patients=$(( (index + 119) / 120 ))
+  /usr/bin/python3 "$here/../corpus/make_corpus.py" --out "$dir/dicom" --patients "$patients" --studies-per-patient 2 \
+    --series-per-study 3 --instances-per-series 20 --seed 7 >/dev/null
+  rm -f "$dir/dicom/manifest.json"
+  chmod -R a+rX "$dir/dicom"
+  export SMB_BENCH_INDEX_SHARE=dicom
+fi
 cat > "$dir/smb.conf" <<CONF
 [global]
 server role = standalone server
@@ -66,6 +80,10 @@ read only = yes
 valid users = $user
 [warmup]
 path = $dir/warmup
+read only = yes
+valid users = $user
+[dicom]
+path = $dir/dicom
 read only = yes
 valid users = $user
 CONF

@@ -28,6 +28,14 @@ var skipSmbclient = Environment.GetEnvironmentVariable("SMB_BENCH_SKIP_SMBCLIENT
 // encryption costs the client and smbd.
 var encrypt = Environment.GetEnvironmentVariable("SMB_BENCH_ENCRYPT") != "0";
 
+// SMB_BENCH_INDEX_SHARE: also index that share (DICOM files) with the indexer of issue #3, first and again, with
+// SMB_BENCH_INDEX_WORKERS header readers (comma separated for several; default 8, the product's default, and 64) and
+// SMB_BENCH_INDEX_FOLDERS folders listed at once (default 16; several are combined with each number of readers).
+var indexShare = Environment.GetEnvironmentVariable("SMB_BENCH_INDEX_SHARE");
+var indexWorkers = (Environment.GetEnvironmentVariable("SMB_BENCH_INDEX_WORKERS") ?? "8,64").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+var indexFolders = (Environment.GetEnvironmentVariable("SMB_BENCH_INDEX_FOLDERS") ?? "16").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+var onlyIndex = Environment.GetEnvironmentVariable("SMB_BENCH_ONLY_INDEX") == "1";
+
 Console.WriteLine("| D (ms each way) | measured RTT (ms) | operation | tool | files | seconds | files/s | load (1 min) |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 foreach (var delay in delays)
@@ -38,6 +46,24 @@ foreach (var delay in delays)
     using var proxy = delay > 0 ? ProxyProcess.Start(port, delay) : null;
     var smbPort = proxy?.Port ?? port;
     var options = new SmbOptions { Host = "127.0.0.1", Port = smbPort, Share = "share", User = user, Password = password, MaxRequestsInFlight = inFlight, MinRequestsInFlight = Math.Min(minInFlight, inFlight), PoolSize = poolSize, EncryptWhenOffered = encrypt };
+    if (indexShare is not null)
+    {
+        foreach (var (workers, folders) in indexWorkers.SelectMany(w => indexFolders.Select(d => (w, d))))
+        {
+            var (first, again, listing) = await IndexRuns.RunAsync(OnShare(options, indexShare), workers, folders);
+            var tool = $"naspacs indexer, {workers} header readers, {folders} folders listed at once";
+            Row(delay, double.NaN, "index, first (fresh database)", $"{tool} ({first.Status.SeriesCount} series, {first.Status.Errors} errors)", (int)first.Status.FilesProcessed, first.Elapsed);
+            Row(delay, double.NaN, "index, again (nothing changed)", $"{tool} ({again.Status.UnchangedFiles} unchanged, {again.Status.BytesRead} bytes read)", (int)again.Status.FilesProcessed, again.Elapsed);
+            Row(delay, double.NaN, "listing alone (re-index floor)", $"NasPacs.Smb, new connection, {folders} folders listed at once", (int)again.Status.FilesProcessed, listing);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first ÷ again, {workers} readers, {folders} folders, D = {delay} ms: {first.Elapsed / again.Elapsed:0.0}×"));
+        }
+    }
+
+    if (onlyIndex)
+    {
+        continue;
+    }
+
     await using var source = new SmbFileSourceFactory().Create(options);
 
     // Warm up: connect both pooled connections, measure the round trip with one small read at a time.
@@ -137,8 +163,7 @@ foreach (var delay in delays)
 
 static async Task WarmUpAsync(SmbOptions measured, int inFlight)
 {
-    var options = new SmbOptions { Host = measured.Host, Port = measured.Port, Share = "warmup", User = measured.User, Password = measured.Password, MaxRequestsInFlight = measured.MaxRequestsInFlight, MinRequestsInFlight = measured.MinRequestsInFlight, PoolSize = measured.PoolSize, EncryptWhenOffered = measured.EncryptWhenOffered };
-    await using var warm = new SmbFileSourceFactory().Create(options);
+    await using var warm = new SmbFileSourceFactory().Create(OnShare(measured, "warmup"));
     var files = new List<FileEntry>();
     await foreach (var e in warm.EnumerateAsync(new FileEnumerationOptions { MaxParallelism = 16 }))
     {
@@ -155,6 +180,13 @@ static async Task WarmUpAsync(SmbOptions measured, int inFlight)
         });
     }
 }
+
+// The same connection settings for another share of the same server.
+static SmbOptions OnShare(SmbOptions measured, string share) => new()
+{
+    Host = measured.Host, Port = measured.Port, Share = share, User = measured.User, Password = measured.Password, MaxRequestsInFlight = measured.MaxRequestsInFlight,
+    MinRequestsInFlight = measured.MinRequestsInFlight, PoolSize = measured.PoolSize, EncryptWhenOffered = measured.EncryptWhenOffered,
+};
 
 static void Row(double delay, double rtt, string operation, string tool, int files, TimeSpan elapsed) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {delay} | {rtt:0.00} | {operation} | {tool} | {files} | {elapsed.TotalSeconds:0.000} | {files / elapsed.TotalSeconds:0} | {File.ReadAllText("/proc/loadavg").Split(' ')[0]} |"));
