@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NasPacs.Testing;
 
 namespace NasPacs.Api.Tests;
 
@@ -88,6 +90,46 @@ public sealed class HostApiTests
         var ex = factory.StartFailure();
 
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_InvalidIndexingSettingOfOneRoot_FailsNamingTheRootsSetting()
+    {
+        using var local = new TempFolder("naspacs-settings");
+        using var factory = new ApiFactory(new() { ["NasPacs:Roots:nas:Path"] = local.Path, ["NasPacs:Roots:nas:Indexing:MaxWorkers"] = "0" });
+
+        var ex = factory.StartFailure();
+
+        Assert.Contains("NasPacs:Roots:nas:Indexing:MaxWorkers must be 1 to 256 (was 0).", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, 64, 16, 8, 4)]
+    [InlineData("NasPacs:Indexing:MaxWorkers", "12", 12, 16, 12, 4)]
+    [InlineData("NasPacs:Roots:nas:Indexing:MaxWorkers", "32", 32, 16, 8, 4)]
+    [InlineData("NasPacs:Roots:local:Indexing:EnumerationParallelism", "2", 64, 16, 8, 2)]
+    public void IndexingSettings_SmbRootDefaultsToMoreInFlight_ConfiguredValuesWin(string? key, string? value, int nasWorkers, int nasFolders, int localWorkers, int localFolders)
+    {
+        using var local = new TempFolder("naspacs-settings");
+        var settings = new Dictionary<string, string?>
+        {
+            ["NasPacs:Roots:nas:Path"] = "smb://127.0.0.1:1/share/dicom",
+            ["NasPacs:Roots:local:Path"] = local.Path,
+            ["NasPacs:IndexEmptyRootsOnStart"] = "false",
+        };
+        if (key is not null)
+        {
+            settings[key] = value;
+        }
+
+        using var factory = new ApiFactory(settings);
+        var roots = factory.Services.GetRequiredService<NasPacs.Api.Roots.RootCatalog>();
+
+        var nas = roots.Find("nas")!.IndexingSettings;
+        var own = roots.Find("local")!.IndexingSettings;
+
+        Assert.Equal((nasWorkers, nasFolders), (nas.MaxWorkers, nas.EnumerationParallelism));
+        Assert.Equal((localWorkers, localFolders), (own.MaxWorkers, own.EnumerationParallelism));
     }
 
     [Fact]

@@ -236,9 +236,10 @@ internal sealed class ConnectionProbe(ICandidateFilter filter, TimeProvider time
             suggestions.Add($"{listErrors} folder(s) could not be listed: give the server's account read access to the whole tree.");
         }
 
-        if (latencyMs > 2)
+        var settings = root.IndexingSettings;
+        if (latencyMs > 2 && settings.MaxWorkers < RootCatalog.SmbMaxWorkers)
         {
-            suggestions.Add($"A metadata request takes {latencyMs:0.0} ms: raise NasPacs:Indexing:MaxWorkers (for example to 32-64) and NasPacs:Indexing:EnumerationParallelism (8-16); on a share, indexing time is round trips divided by requests in flight.");
+            suggestions.Add($"A metadata request takes {latencyMs:0.0} ms and this root reads {settings.MaxWorkers} files and lists {settings.EnumerationParallelism} folders at once: on a share, indexing time is round trips divided by requests in flight. Raise NasPacs:Roots:{root.Name}:Indexing:MaxWorkers (for example to 64; smb:// roots default to {RootCatalog.SmbMaxWorkers}) and :EnumerationParallelism (8-16).");
         }
 
         if (!root.IsSmb && (root.Location.StartsWith(@"\\", StringComparison.Ordinal) || root.Location.StartsWith("//", StringComparison.Ordinal)) && latencyMs > 1)

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Files;
+using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Indexing;
 
 namespace NasPacs.Api.Roots;
 
@@ -42,6 +44,9 @@ internal sealed class NasRoot : IAsyncDisposable
     public bool IsSmb { get; }
 
     public string DatabasePath { get; }
+
+    /// <summary>The indexing settings this root's runs use (shared ones, the root's own, an SMB root's defaults).</summary>
+    public IndexingOptions IndexingSettings => _services.GetRequiredService<IOptions<IndexingOptions>>().Value;
 
     public IIndexQuery Query { get; }
 
