@@ -1,25 +1,31 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Enumeration;
+using NasPacs.Smb;
 using Spectre.Console;
 
 namespace NasPacs.Cli.Commands;
 
 /// <summary>
-/// <c>naspacs index &lt;folder&gt; [--db &lt;file&gt;] [--status &lt;file&gt;] [--workers N] [--json &lt;out.json&gt;]</c>: index a folder with live
-/// progress, then print a summary. Exit codes: 0 done, 1 done with errors, 2 usage, 3 failed, 130 cancelled (a re-run resumes).
+/// <c>naspacs index &lt;folder or smb://host/share/path&gt; [--db &lt;file&gt;] [--status &lt;file&gt;] [--workers N] [--json &lt;out.json&gt;]</c>:
+/// index a folder or an SMB share with live progress, then print a summary. Exit codes: 0 done, 1 done with errors,
+/// 2 usage, 3 failed, 130 cancelled (a re-run resumes).
 /// </summary>
 internal static class IndexCommand
 {
     public static Command Create()
     {
-        var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder to index: a local disk, a mounted share or a UNC path." };
+        var folder = new Argument<string>("folder")
+        {
+            Description = $"The folder to index: a local disk, a mounted share, a UNC path, or smb://host[:port]/share/path (login from {SmbLogin.UserVariable}, {SmbLogin.PasswordVariable} and {SmbLogin.DomainVariable}).",
+        };
         var db = IndexServices.DatabaseOption();
         var status = IndexServices.StatusOption();
-        var workers = new Option<int>("--workers") { Description = "Header readers working at once (1-256). Default 8.", DefaultValueFactory = _ => 8 };
+        var workers = new Option<int?>("--workers") { Description = $"Header readers working at once (1-256). Default 8, or {SmbLogin.Workers} for smb://." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the index as the design's JSON (series with files) to this file." };
         var maxFiles = new Option<double>("--max-files-per-second") { Description = "Throttle: read at most this many files per second (0 = no limit)." };
         var maxMegabytes = new Option<double>("--max-mb-per-second") { Description = "Throttle: read at most this many MB of headers per second (0 = no limit)." };
@@ -29,23 +35,29 @@ internal static class IndexCommand
         };
         command.SetAction((parse, ct) => RunAsync(
             new IndexArguments(
-                parse.GetRequiredValue(folder).FullName,
+                Root(parse.GetRequiredValue(folder)),
                 parse.GetRequiredValue(db).FullName,
                 parse.GetValue(workers),
                 parse.GetValue(json)?.FullName,
                 parse.GetValue(maxFiles),
                 parse.GetValue(maxMegabytes),
-                parse.GetValue(status)?.FullName),
+                parse.GetValue(status)?.FullName,
+                SmbLogin.FromEnvironment()),
             AnsiConsole.Console,
             ct));
         return command;
     }
 
+    /// <summary>A folder as its full path; an <c>smb://</c> URI as given.</summary>
+    private static string Root(string given) => SmbLogin.IsSmbRoot(given) ? given : Path.GetFullPath(given);
+
     public static async Task<int> RunAsync(IndexArguments arguments, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        var smb = SmbLogin.IsSmbRoot(arguments.Root);
         await using var services = IndexServices.Build(arguments.DatabasePath, options =>
         {
-            options.MaxWorkers = arguments.Workers;
+            options.MaxWorkers = arguments.Workers ?? (smb ? SmbLogin.Workers : options.MaxWorkers);
+            options.EnumerationParallelism = smb ? SmbLogin.FoldersAtOnce : options.EnumerationParallelism;
             options.MaxFilesPerSecond = arguments.MaxFilesPerSecond;
             options.MaxMegabytesPerSecond = arguments.MaxMegabytesPerSecond;
             options.StatusFilePath = arguments.StatusPath;
@@ -55,12 +67,19 @@ internal static class IndexCommand
         IIndexRun run;
         try
         {
-            source = services.GetRequiredService<ILocalFileSourceFactory>().Create(arguments.Folder);
+            source = smb ? OpenSmb(arguments) : services.GetRequiredService<ILocalFileSourceFactory>().Create(arguments.Root);
         }
         catch (FileSourceException ex)
         {
             console.MarkupLineInterpolated($"[red]Cannot index:[/] {ex.Message}");
             return ExitCodes.Failed;
+        }
+        catch (ArgumentException ex)
+        {
+            // A malformed smb:// URI (no share, a bad port, credentials in it).
+            console.MarkupLineInterpolated($"[red]Cannot index:[/] {ex.Message.Split(" (Parameter")[0]}");
+            console.MarkupLine($"  An SMB root is smb://host[[:port]]/share/path; the login comes from {SmbLogin.UserVariable}, {SmbLogin.PasswordVariable} and {SmbLogin.DomainVariable}.");
+            return ExitCodes.Usage;
         }
 
         await using (source.ConfigureAwait(false))
@@ -96,6 +115,11 @@ internal static class IndexCommand
                 }
 
                 IndexSummary.Write(console, final, arguments.DatabasePath);
+                if (smb && final.Phase == IndexState.Failed)
+                {
+                    console.MarkupLine($"  Check the host, port and share in the URI, the login in {SmbLogin.UserVariable}, {SmbLogin.PasswordVariable} and {SmbLogin.DomainVariable}, and that this account may read the share.");
+                }
+
                 if (arguments.JsonPath is { } jsonPath && final.Phase == IndexState.Completed)
                 {
                     await ExportAsync(services.GetRequiredService<IIndexQuery>(), jsonPath).ConfigureAwait(false);
@@ -113,6 +137,17 @@ internal static class IndexCommand
         }
     }
 
+    /// <summary>The SMB source of an <c>smb://</c> root; it connects when the walk starts, and a refused login fails the run.</summary>
+    private static IFileSource OpenSmb(IndexArguments arguments)
+    {
+        _ = new SmbOptions().WithUri(arguments.Root); // a malformed URI first: no login makes it right
+        var login = arguments.Smb ?? throw new FileSourceException(
+            ErrorCategory.Configuration,
+            ErrorCodes.AuthenticationFailed,
+            $"No SMB login: set {SmbLogin.UserVariable} and {SmbLogin.PasswordVariable} (and {SmbLogin.DomainVariable} for a domain account) in the environment.");
+        return new SmbFileSourceFactory().Create(arguments.Root, login);
+    }
+
     private static async Task ExportAsync(IIndexQuery query, string path)
     {
         var temporary = path + ".tmp";
@@ -125,5 +160,6 @@ internal static class IndexCommand
     }
 }
 
-/// <summary>The parsed command line of <c>naspacs index</c>.</summary>
-internal sealed record IndexArguments(string Folder, string DatabasePath, int Workers = 8, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0, string? StatusPath = null);
+/// <summary>The parsed command line of <c>naspacs index</c>; <paramref name="Smb"/> is the login for an <c>smb://</c> root.</summary>
+/// <remarks><see cref="SmbOptions.ToString"/> leaves the password out, so this record's does too.</remarks>
+internal sealed record IndexArguments(string Root, string DatabasePath, int? Workers = null, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0, string? StatusPath = null, SmbOptions? Smb = null);
