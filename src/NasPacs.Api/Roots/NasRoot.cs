@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using NasPacs.Abstractions.Files;
 using Microsoft.Extensions.Options;
+using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Indexing;
 

@@ -94,8 +94,9 @@ internal sealed class RootCatalog : IAsyncDisposable
 
     /// <summary>
     /// The indexing services of one root. Its settings: an <c>smb://</c> root's defaults (more requests in flight: over
-    /// a 2 ms link, a first index of 10,000 files took 7.8 s with 8 readers and 2.7 s with 64; docs/benchmarks.md), then
-    /// the shared <c>NasPacs:Indexing</c> section, then the root's own <c>NasPacs:Roots:{name}:Indexing</c> over it.
+    /// a 2 ms link, a first index of 10,080 files took 7.5 s with 8 readers and 3.0 s with 64, and 64 were not slower
+    /// without delay; docs/benchmarks.md), then the shared <c>NasPacs:Indexing</c> section, then the root's own
+    /// <c>NasPacs:Roots:{name}:Indexing</c> over it.
     /// </summary>
     private static ServiceProvider IndexServices(IConfiguration configuration, string name, bool isSmb, string database, ICandidateFilter filter, TimeProvider time, ILoggerFactory loggerFactory)
     {

@@ -74,7 +74,7 @@ internal static class IndexCommand
             console.MarkupLineInterpolated($"[red]Cannot index:[/] {ex.Message}");
             return ExitCodes.Failed;
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException ex) when (smb)
         {
             // A malformed smb:// URI (no share, a bad port, credentials in it).
             console.MarkupLineInterpolated($"[red]Cannot index:[/] {ex.Message.Split(" (Parameter")[0]}");
