@@ -41,6 +41,21 @@ public sealed class SmbFileSourceTests : IClassFixture<SambaTreeFixture>, IAsync
     }
 
     [Fact]
+    public async Task EnumerateAsync_DirectoryBufferOfFourKilobytes_PagesThroughEveryFolderAndEqualsLocalListing()
+    {
+        // About 20 entries a page: each 100-file folder needs the compound's two pages and then more, one at a time.
+        await using var source = new SmbFileSourceFactory().Create(_tree.Server.Options(o => o.DirectoryBufferSize = 4 << 10));
+
+        var listed = new List<FileEntry>();
+        await foreach (var entry in source.EnumerateAsync(new FileEnumerationOptions { MaxParallelism = 8 }))
+        {
+            listed.Add(entry);
+        }
+
+        Assert.Equal(_tree.LocalFiles(), listed.Select(e => (e.RelativePath, e.Size, e.LastWriteTimeUtc)).OrderBy(e => e.RelativePath, StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
     public async Task EnumerateAsyncAndReadPrefixAsync_SameFolder_EqualLocalBackend()
     {
         using var services = new ServiceCollection().AddNasEnumeration().BuildServiceProvider();
