@@ -189,6 +189,32 @@ public sealed class IndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_NewIndexHas16KiBPages_AnOlderIndexKeeps4KiBAndGoesOn()
+    {
+        IndexFixture.Generate(_index.Root, patients: 1, studies: 1, series: 2, instances: 3);
+        using var older = new IndexFixture();
+        IndexFixture.Generate(older.Root, patients: 1, studies: 1, series: 2, instances: 3);
+        Directory.CreateDirectory(Path.GetDirectoryName(older.DatabasePath)!);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={older.DatabasePath}"))
+        {
+            // An index made before 16 KiB pages: the page size is fixed by the first table.
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "PRAGMA page_size = 4096; CREATE TABLE made_before (x); DROP TABLE made_before;";
+            create.ExecuteNonQuery();
+        }
+
+        var fresh = await _index.IndexAsync();
+        var first = await older.IndexAsync();
+        var again = await older.IndexAsync();
+
+        Assert.Equal((IndexState.Completed, 6L), (fresh.Phase, fresh.NewFiles));
+        Assert.Equal(16384, _index.Scalar("PRAGMA page_size"));
+        Assert.Equal((IndexState.Completed, 6L, 6L), (first.Phase, first.NewFiles, again.UnchangedFiles));
+        Assert.Equal(4096, older.Scalar("PRAGMA page_size"));
+    }
+
+    [Fact]
     public async Task StartAsync_TouchReplaceDeleteAdd_ReportsAndAppliesEachChange()
     {
         _index.CopyPydicom("CT_small.dcm", "p/ct/1.dcm");
