@@ -24,10 +24,13 @@ const SSO_REFUSED = {
   failed: 'Sign-in with the identity provider failed. Try again; if it keeps failing, tell an administrator (the audit log has the time).',
 };
 
-let csrf = null;
-session().then(s => {
+// One session request at a time. Two sent before either answered (a click before the page's own request came back,
+// on a slow server) each get their own antiforgery cookie; the form sent the second one's token, and the cookie the
+// browser kept was whichever answer arrived last, so the sign-in could fail with 400 ("The page had expired"). CI saw
+// that answer twice on a loaded machine, after two session requests; the form now waits for the page's request.
+let current = session();
+current.then(s => {
   if (s.authenticated) location.replace(target());
-  csrf = s.csrf;
   const sso = document.getElementById('sso');
   if (s.sso) {
     sso.textContent = s.sso.label;
@@ -44,7 +47,7 @@ form.addEventListener('submit', async event => {
   button.disabled = true;
   show('');
   try {
-    csrf ??= (await session()).csrf;
+    const { csrf } = await current.catch(() => (current = session())); // the page's request failed: ask again
     const response = await fetch('/api/auth/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-TOKEN': csrf },
@@ -59,7 +62,8 @@ form.addEventListener('submit', async event => {
       const wait = response.headers.get('Retry-After');
       show(`${problem.detail ?? 'Too many attempts.'}${wait ? ` Try again in ${wait} s.` : ''}`);
     } else if (response.status === 400 && problem.type === 'urn:naspacs:error:csrf') {
-      csrf = (await session()).csrf;
+      current = session();
+      await current;
       show('The page had expired. Please sign in again.');
     } else {
       show(problem.detail ?? (problem.errors ? Object.values(problem.errors).flat().join(' ') : `Sign-in failed (HTTP ${response.status}).`));
