@@ -13,12 +13,6 @@ internal static class SmbLogin
     public const string PasswordVariable = "NASPACS_SMB_PASSWORD";
     public const string DomainVariable = "NASPACS_SMB_DOMAIN";
 
-    /// <summary>Header readers of an SMB root unless <c>--workers</c> says otherwise: reads wait on round trips, not on the CPU.</summary>
-    public const int Workers = 64;
-
-    /// <summary>Folders an SMB root lists at once.</summary>
-    public const int FoldersAtOnce = 16;
-
     public static bool IsSmbRoot(string root) => root.StartsWith("smb://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The login in the environment, or <see langword="null"/> when no user is set.</summary>

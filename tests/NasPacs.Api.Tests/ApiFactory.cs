@@ -239,14 +239,5 @@ internal static class Http
     }
 
     /// <summary>The repository's sample NAS folder (64 synthetic files and one broken .dcm).</summary>
-    public static string RepositorySamples()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples", "nas")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir is null ? throw new DirectoryNotFoundException("samples/nas not found above the test folder.") : Path.Combine(dir.FullName, "samples", "nas");
-    }
+    public static string RepositorySamples() => Path.Combine(Repository.Root, "samples", "nas");
 }

@@ -244,7 +244,7 @@ public sealed class IndexProcessTests : IDisposable
     private static void Generate(string output, int series, int instances)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { Path.Combine(Naspacs.RepositoryRoot, "benchmarks", "corpus", "make_corpus.py"), "--out", output, "--patients", "1", "--studies-per-patient", "1", "--series-per-study", $"{series}", "--instances-per-series", $"{instances}", "--seed", "3" })
+        foreach (var argument in new[] { Path.Combine(Repository.Root, "benchmarks", "corpus", "make_corpus.py"), "--out", output, "--patients", "1", "--studies-per-patient", "1", "--series-per-study", $"{series}", "--instances-per-series", $"{instances}", "--seed", "3" })
         {
             start.ArgumentList.Add(argument);
         }

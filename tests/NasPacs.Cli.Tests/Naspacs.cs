@@ -26,22 +26,6 @@ internal static class Naspacs
         return Path.Combine(copy.Path, "naspacs.dll");
     });
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "NasPacs.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("NasPacs.sln was not found above the test folder.");
-        }
-    }
-
     public static Process Start(string[] arguments, bool asNobody = false)
     {
         ProcessStartInfo start;

@@ -60,7 +60,7 @@ internal sealed class IndexFixture : IDisposable
     /// <summary>Generates a realistic tree with the benchmark's corpus generator (pydicom, real headers in four encodings).</summary>
     public static void Generate(string output, int patients, int studies, int series, int instances, int seed = 1)
     {
-        Run("/usr/bin/python3", Path.Combine(RepositoryRoot, "benchmarks", "corpus", "make_corpus.py"),
+        Run("/usr/bin/python3", Path.Combine(Repository.Root, "benchmarks", "corpus", "make_corpus.py"),
             "--out", output, "--patients", $"{patients}", "--studies-per-patient", $"{studies}",
             "--series-per-study", $"{series}", "--instances-per-series", $"{instances}", "--seed", $"{seed}");
     }
@@ -86,22 +86,6 @@ internal sealed class IndexFixture : IDisposable
         }
 
         return stdout.Trim();
-    }
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "NasPacs.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (NasPacs.sln) was not found above the test folder.");
-        }
     }
 
     public void Dispose() => _folder.Dispose();

@@ -237,9 +237,9 @@ internal sealed class ConnectionProbe(ICandidateFilter filter, TimeProvider time
         }
 
         var settings = root.IndexingSettings;
-        if (latencyMs > 2 && settings.MaxWorkers < RootCatalog.SmbMaxWorkers)
+        if (latencyMs > 2 && settings.MaxWorkers < SmbFileSourceFactory.RecommendedReaders)
         {
-            suggestions.Add($"A metadata request takes {latencyMs:0.0} ms and this root reads {settings.MaxWorkers} files and lists {settings.EnumerationParallelism} folders at once: on a share, indexing time is round trips divided by requests in flight. Raise NasPacs:Roots:{root.Name}:Indexing:MaxWorkers (for example to 64; smb:// roots default to {RootCatalog.SmbMaxWorkers}) and :EnumerationParallelism (8-16).");
+            suggestions.Add($"A metadata request takes {latencyMs:0.0} ms and this root reads {settings.MaxWorkers} files and lists {settings.EnumerationParallelism} folders at once: on a share, indexing time is round trips divided by requests in flight. Raise NasPacs:Roots:{root.Name}:Indexing:MaxWorkers (for example to 64; smb:// roots default to {SmbFileSourceFactory.RecommendedReaders}) and :EnumerationParallelism (8-16).");
         }
 
         if (!root.IsSmb && (root.Location.StartsWith(@"\\", StringComparison.Ordinal) || root.Location.StartsWith("//", StringComparison.Ordinal)) && latencyMs > 1)

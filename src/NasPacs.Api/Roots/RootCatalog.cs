@@ -86,17 +86,10 @@ internal sealed class RootCatalog : IAsyncDisposable
         }
     }
 
-    /// <summary>Header readers of an <c>smb://</c> root unless configured: reads wait on round trips, not on the CPU.</summary>
-    internal const int SmbMaxWorkers = 64;
-
-    /// <summary>Folders an <c>smb://</c> root lists at once unless configured.</summary>
-    internal const int SmbEnumerationParallelism = 16;
-
     /// <summary>
-    /// The indexing services of one root. Its settings: an <c>smb://</c> root's defaults (more requests in flight: over
-    /// a 2 ms link, a first index of 10,080 files took 7.5 s with 8 readers and 3.0 s with 64, and 64 were not slower
-    /// without delay; docs/benchmarks.md), then the shared <c>NasPacs:Indexing</c> section, then the root's own
-    /// <c>NasPacs:Roots:{name}:Indexing</c> over it.
+    /// The indexing services of one root. Its settings: an <c>smb://</c> root's defaults (the SMB client's recommended
+    /// requests in flight, <see cref="SmbFileSourceFactory.RecommendedReaders"/>), then the shared
+    /// <c>NasPacs:Indexing</c> section, then the root's own <c>NasPacs:Roots:{name}:Indexing</c> over it.
     /// </summary>
     private static ServiceProvider IndexServices(IConfiguration configuration, string name, bool isSmb, string database, ICandidateFilter filter, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -108,7 +101,7 @@ internal sealed class RootCatalog : IAsyncDisposable
         var indexing = services.AddOptions<IndexingOptions>();
         if (isSmb)
         {
-            indexing.Configure(o => (o.MaxWorkers, o.EnumerationParallelism) = (SmbMaxWorkers, SmbEnumerationParallelism));
+            indexing.Configure(o => (o.MaxWorkers, o.EnumerationParallelism) = (SmbFileSourceFactory.RecommendedReaders, SmbFileSourceFactory.RecommendedFoldersAtOnce));
         }
 
         var shared = configuration.GetSection($"{NasPacsOptions.Section}:Indexing");

@@ -25,7 +25,7 @@ internal static class IndexCommand
         };
         var db = IndexServices.DatabaseOption();
         var status = IndexServices.StatusOption();
-        var workers = new Option<int?>("--workers") { Description = $"Header readers working at once (1-256). Default 8, or {SmbLogin.Workers} for smb://." };
+        var workers = new Option<int?>("--workers") { Description = $"Header readers working at once (1-256). Default 8, or {SmbFileSourceFactory.RecommendedReaders} for smb://." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the index as the design's JSON (series with files) to this file." };
         var maxFiles = new Option<double>("--max-files-per-second") { Description = "Throttle: read at most this many files per second (0 = no limit)." };
         var maxMegabytes = new Option<double>("--max-mb-per-second") { Description = "Throttle: read at most this many MB of headers per second (0 = no limit)." };
@@ -56,8 +56,8 @@ internal static class IndexCommand
         var smb = SmbLogin.IsSmbRoot(arguments.Root);
         await using var services = IndexServices.Build(arguments.DatabasePath, options =>
         {
-            options.MaxWorkers = arguments.Workers ?? (smb ? SmbLogin.Workers : options.MaxWorkers);
-            options.EnumerationParallelism = smb ? SmbLogin.FoldersAtOnce : options.EnumerationParallelism;
+            options.MaxWorkers = arguments.Workers ?? (smb ? SmbFileSourceFactory.RecommendedReaders : options.MaxWorkers);
+            options.EnumerationParallelism = smb ? SmbFileSourceFactory.RecommendedFoldersAtOnce : options.EnumerationParallelism;
             options.MaxFilesPerSecond = arguments.MaxFilesPerSecond;
             options.MaxMegabytesPerSecond = arguments.MaxMegabytesPerSecond;
             options.StatusFilePath = arguments.StatusPath;

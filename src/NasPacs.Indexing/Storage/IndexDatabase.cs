@@ -43,8 +43,7 @@ internal sealed class IndexDatabase
             // a first index of 20,000 files made 101,005 system calls instead of 109,002 (a quarter of the WAL frames,
             // fewer checkpoint copies) and one of 1,000,000 files took 29.0 instead of 33.2 CPU-s; search.lua's searches
             // cost the same or less on a 100,000-series index (docs/benchmarks.md, session 8).
-            Execute(connection, "PRAGMA page_size = 16384;");
-            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;");
+            Execute(connection, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;");
             lock (_migrateLock)
             {
                 if (!_migrated)
