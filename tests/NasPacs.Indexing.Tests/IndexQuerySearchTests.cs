@@ -159,6 +159,87 @@ public sealed class IndexQuerySearchTests : IDisposable
     }
 
     [Theory]
+    [InlineData(SeriesSort.StudyDate, true)]
+    [InlineData(SeriesSort.PatientName, false)]
+    [InlineData(SeriesSort.FileCount, true)]
+    [InlineData(SeriesSort.LastSeen, false)]
+    [InlineData(SeriesSort.Modality, true)]
+    public async Task SearchSeriesAsync_BroadTextAndAModalityFewHave_EqualsTheRowsOrderedInMemory(SeriesSort sort, bool descending)
+    {
+        var rows = Seed(Broad);
+        rows.AddRange(Add(
+            new Row(5_001, "SYNTH^US1", "NP-5001", "US", "20240105", "2"),
+            new Row(5_002, "DOE^US2", "NP-5002", "US", "20240105", "1"),
+            new Row(5_003, "SYNTH^US3", "NP-5003", "US", "20240102", "1")));
+
+        var page = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", Modality = "US", Sort = sort, Descending = descending });
+        var none = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", Modality = "XA", Sort = sort, Descending = descending });
+
+        var expected = Ordered(rows.Where(r => Matches(r, "synth", "US", null, null)), sort, descending).ToList();
+        Assert.Equal(2, expected.Count);
+        Assert.True(rows.Count(r => Matches(r, "synth", null, null, null)) > SearchLimits.CountLimit);
+        Assert.Equal(expected.Count, page.Total);
+        Assert.Equal(expected.Select(r => r.Key), page.Items.Select(s => s.SeriesKey));
+        Assert.Equal(0, none.Total);
+        Assert.Empty(none.Items);
+    }
+
+    [Fact]
+    public async Task SearchSeriesAsync_BroadTextAndOneDay_FindsThatDaysMatchesBestFirstOrByDate()
+    {
+        var rows = Seed(Broad);
+        var day = new DateOnly(2024, 2, 10);
+
+        var byDate = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", From = day, To = day, Page = new PageRequest(1, 3) });
+        var byRelevance = await _query.SearchSeriesAsync(new SeriesSearch { Text = "synth", From = day, To = day, Sort = SeriesSort.Relevance });
+
+        var expected = Ordered(rows.Where(r => Matches(r, "synth", null, day, day)), SeriesSort.StudyDate, descending: true).ToList();
+        Assert.InRange(expected.Count, 4, 100);
+        Assert.Equal(expected.Count, byDate.Total);
+        Assert.Equal(expected.Skip(1).Take(3).Select(r => r.Key), byDate.Items.Select(s => s.SeriesKey));
+        Assert.Equal(expected.Count, byRelevance.Total);
+        Assert.Equal(expected.Select(r => r.Key).Order(StringComparer.Ordinal), byRelevance.Items.Select(s => s.SeriesKey).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 0, false, true)]          // nothing passes the filters: nothing to probe
+    [InlineData(3, 10_001, false, true)]     // 30 probes against 10,001 matches read
+    [InlineData(99, 1_000, false, true)]     // 990 against 1,000
+    [InlineData(100, 1_000, false, false)]   // 1,000 against 1,000: reading the text's matches is no dearer
+    [InlineData(1_001, 10_001, false, false)] // more than the count limit pass the filters
+    [InlineData(49, 10_001, true, true)]     // a merged prefix: each probe costs a fiftieth of reading every match
+    [InlineData(50, 10_001, true, false)]
+    public void FilterLeads_SeriesPassingTheFiltersAndTextMatches_LeadsOnlyWhenProbingCostsLess(long filtered, long textMatches, bool mergedPrefix, bool expected)
+        => Assert.Equal(expected, IndexQuery.FilterLeads(filtered, textMatches, mergedPrefix));
+
+    [Theory]
+    [InlineData("\"synth\"*", true)]
+    [InlineData("\"np 004217\"*", true)]
+    [InlineData("\"doe\"*", false)]
+    [InlineData("\"synthetic doe\"*", false)]
+    [InlineData("(\"synth\" OR \"synthetic\") AND \"np\"*", false)]
+    [InlineData("(\"synth\" OR \"synthetic\") AND \"np 00421\"*", true)]
+    [InlineData("\"synth\"", false)]
+    public void HasMergedPrefix_Match_TrueWhenAPrefixIsLongerThanThePrefixIndexes(string match, bool expected)
+        => Assert.Equal(expected, SearchText.HasMergedPrefix(match));
+
+    [Theory]
+    [InlineData(SeriesSort.PatientName, "CT", null, "series_by_modality_only (modality=?)")]
+    [InlineData(SeriesSort.StudyDate, "CT", "2040-01-01", "series_by_modality_study_order (modality=? AND study_date>?)")]
+    [InlineData(SeriesSort.PatientName, null, "2040-01-01", "series_by_study_order (study_date>?)")]
+    [InlineData(SeriesSort.Relevance, null, "2040-01-01", "series_by_study_order (study_date>?)")]
+    public void PageSql_FilterLeads_ReadsTheFiltersIndexAndProbesTheText(SeriesSort sort, string? modality, string? from, string index)
+    {
+        Seed(3);
+        var search = new SeriesSearch { Text = "synth", Modality = modality, From = from is null ? null : DateOnly.Parse(from, CultureInfo.InvariantCulture), Sort = sort };
+        var where = " WHERE series_fts MATCH $match" + (modality is null ? "" : " AND s.modality = $modality") + (from is null ? "" : " AND s.study_date >= $from");
+
+        var plan = Plan(IndexQuery.PageSql(search, new PageRequest(0, 50), text: true, where, total: 2, walk: false, filterLeads: true), from, null);
+
+        Assert.StartsWith($"SEARCH s USING INDEX {index} | SCAN series_fts VIRTUAL TABLE", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(SeriesSort.StudyDate, null, null)]
     [InlineData(SeriesSort.StudyDate, "2024-01-01", "2024-03-31")]
     [InlineData(SeriesSort.PatientName, null, null)]
@@ -355,6 +436,17 @@ public sealed class IndexQuerySearchTests : IDisposable
         }
 
         transaction.Commit();
+        return rows;
+    }
+
+    private Row[] Add(params Row[] rows)
+    {
+        using var connection = Writer();
+        foreach (var row in rows)
+        {
+            Insert(connection, row);
+        }
+
         return rows;
     }
 

@@ -90,6 +90,25 @@ internal static class SearchText
     }
 
     /// <summary>
+    /// Whether <paramref name="match"/> (from <see cref="Build"/>) holds a prefix longer than the prefix indexes serve:
+    /// FTS5 merges all of its terms' rows even to probe one row.
+    /// </summary>
+    public static bool HasMergedPrefix(string match)
+    {
+        for (var end = match.IndexOf("\"*", StringComparison.Ordinal); end >= 0; end = match.IndexOf("\"*", end + 2, StringComparison.Ordinal))
+        {
+            // The phrase's last token starts after its opening quote or the space before it (tokens hold neither).
+            var start = match.AsSpan(0, end).LastIndexOfAny(' ', '"') + 1;
+            if (end - start > IndexedPrefixLength)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The first term after every term starting with <paramref name="prefix"/> (ordinal order), as an exclusive upper
     /// bound; only for ASCII letters and digits, where the next character is still ASCII.
     /// </summary>
