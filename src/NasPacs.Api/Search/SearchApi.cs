@@ -115,8 +115,8 @@ internal static class SearchApi
         return new SearchPage(merged, total, Number(paging), paging.Limit, order.Text, capped);
     }
 
-    private static async Task<Results<Ok<SeriesDetails>, ValidationProblem, ProblemHttpResult>> SeriesAsync(
-        RootCatalog catalog, string key, string? root, string? page, string? pageSize, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SeriesDetails>, ValidationProblem, ProblemHttpResult, SearchBusyResult>> SeriesAsync(
+        RootCatalog catalog, SearchGate gate, string key, string? root, string? page, string? pageSize, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var paging = errors.Paging(page, pageSize, 100);
@@ -131,17 +131,33 @@ internal static class SearchApi
             return errors.Problem();
         }
 
+        // Reading a series and a page of its files is index work like a search: it waits its turn at the same gate.
+        try
+        {
+            return await gate.RunAsync(() => FindSeriesAsync(roots, key, paging, cancellationToken), cancellationToken).ConfigureAwait(false) is { } found
+                ? TypedResults.Ok(found)
+                : Problems.NotFound($"No series with key '{key}' is in the index.");
+        }
+        catch (SearchBusyException busy)
+        {
+            return new SearchBusyResult(busy);
+        }
+    }
+
+    private static async Task<SeriesDetails?> FindSeriesAsync(
+        IReadOnlyCollection<NasRoot> roots, string key, (int Offset, int Limit) paging, CancellationToken cancellationToken)
+    {
         foreach (var r in roots)
         {
             var series = await r.Query.GetSeriesAsync(key, cancellationToken).ConfigureAwait(false);
             if (series is not null)
             {
                 var files = await r.Query.GetSeriesFilesAsync(key, new PageRequest(paging.Offset, paging.Limit), cancellationToken).ConfigureAwait(false);
-                return TypedResults.Ok(new SeriesDetails(r.Name, series, new FilePage(files.Items, files.Total, Number(paging), paging.Limit)));
+                return new SeriesDetails(r.Name, series, new FilePage(files.Items, files.Total, Number(paging), paging.Limit));
             }
         }
 
-        return Problems.NotFound($"No series with key '{key}' is in the index.");
+        return null;
     }
 
     private static int Number((int Offset, int Limit) paging) => (paging.Offset / paging.Limit) + 1;

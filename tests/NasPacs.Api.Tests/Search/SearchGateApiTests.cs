@@ -35,11 +35,35 @@ public sealed class SearchGateApiTests : IClassFixture<SearchGateApiTests.OneSlo
     }
 
     [Fact]
-    public async Task OpenApi_Search_Declares503Problem()
+    public async Task Series_GateFull_Returns503ThenTheSeriesOnceFree()
+    {
+        var found = await _server.Client.JsonAsync("/api/search?q=clara");
+        var key = found.GetProperty("items")[0].GetProperty("series_key").GetString()!;
+        var path = "/api/series/" + Uri.EscapeDataString(key);
+        var gate = _server.Factory.Services.GetRequiredService<SearchGate>();
+        var end = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = gate.RunAsync(() => end.Task, CancellationToken.None);
+
+        using var refused = await _server.Client.GetAsync(path);
+        end.SetResult(0);
+        await holding;
+        using var after = await _server.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("urn:naspacs:error:search.busy", (await refused.BodyAsync()).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(key, (await after.BodyAsync()).GetProperty("series").GetProperty("series_key").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/search")]
+    [InlineData("/api/series/{key}")]
+    public async Task OpenApi_SearchAndSeries_Declare503Problem(string route)
     {
         var document = await _server.Client.JsonAsync("/openapi/v1.json");
 
-        var responses = document.GetProperty("paths").GetProperty("/api/search").GetProperty("get").GetProperty("responses");
+        var responses = document.GetProperty("paths").GetProperty(route).GetProperty("get").GetProperty("responses");
         Assert.True(responses.TryGetProperty("503", out var busy), responses.ToString());
         Assert.True(busy.GetProperty("content").TryGetProperty("application/problem+json", out _), busy.ToString());
     }
