@@ -48,7 +48,9 @@ public static class SampleNas
 
     /// <summary>
     /// Writes a synthetic tree of any size (benchmarks): patients × studies × series × instances files. The first three
-    /// patients are the sample's; the others are <c>SYNTH^Pnnnnnn</c>. Studies alternate CT and MR.
+    /// patients are the sample's; the others are <c>SYNTH^Pnnnnnn</c>. Studies alternate CT and MR, and a synthetic
+    /// patient's first study is MR every other patient, so that a tree of one study per patient holds both (a corpus of CT
+    /// only made every MR search of the benchmark mix a search for nothing).
     /// </summary>
     public static void Write(string folder, int patients, int studiesPerPatient, int seriesPerStudy, int instancesPerSeries)
     {
@@ -67,7 +69,7 @@ public static class SampleNas
             : (string.Create(CultureInfo.InvariantCulture, $"SYNTH^P{p:000000}"), string.Create(CultureInfo.InvariantCulture, $"NP-{p:000000}"), "19700101", p % 2 == 0 ? "F" : "M");
         for (var s = 0; s < studiesPerPatient; s++)
         {
-            var study = Studies[s % Studies.Length];
+            var study = Studies[(p < Patients.Length ? s : p + s) % Studies.Length];
             var studyUid = Uid($"study/{p}/{s}");
             var studyDate = new DateOnly(2024, 1, 8).AddDays(((p * 41) + (s * 97)) % 3650).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
             var accession = string.Create(CultureInfo.InvariantCulture, $"ACC{p + 1:00}{s + 1:00}");
