@@ -227,7 +227,6 @@ public sealed class IndexQuerySearchTests : IDisposable
     [InlineData(SeriesSort.PatientName, "CT", null, "series_by_modality_only (modality=?)")]
     [InlineData(SeriesSort.StudyDate, "CT", "2040-01-01", "series_by_modality_study_order (modality=? AND study_date>?)")]
     [InlineData(SeriesSort.PatientName, null, "2040-01-01", "series_by_study_order (study_date>?)")]
-    [InlineData(SeriesSort.Relevance, null, "2040-01-01", "series_by_study_order (study_date>?)")]
     public void PageSql_FilterLeads_ReadsTheFiltersIndexAndProbesTheText(SeriesSort sort, string? modality, string? from, string index)
     {
         Seed(3);
@@ -237,6 +236,33 @@ public sealed class IndexQuerySearchTests : IDisposable
         var plan = Plan(IndexQuery.PageSql(search, new PageRequest(0, 50), text: true, where, total: 2, walk: false, filterLeads: true), from, null);
 
         Assert.StartsWith($"SEARCH s USING INDEX {index} | SCAN series_fts VIRTUAL TABLE", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PageSql_FilterLeadsByRelevance_StillReadsTheText()
+    {
+        Seed(3);
+        var search = new SeriesSearch { Text = "synth", Modality = "CT", Sort = SeriesSort.Relevance };
+
+        var plan = Plan(IndexQuery.PageSql(search, new PageRequest(0, 50), text: true, " WHERE series_fts MATCH $match AND s.modality = $modality", total: 2, walk: false, filterLeads: true), null, null);
+
+        Assert.StartsWith("SCAN series_fts VIRTUAL TABLE", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SeriesSort.PatientName, "CT", "2040-01-01", "series_by_modality_study_order (modality=? AND study_date>?)")]
+    [InlineData(SeriesSort.FileCount, null, "2040-01-01", "series_by_study_order (study_date>?)")]
+    [InlineData(SeriesSort.LastSeen, "CT", null, "series_by_modality_only (modality=?)")]
+    public void PageSql_NoTextFewPassTheFilters_ReadsTheFiltersIndexAndSorts(SeriesSort sort, string? modality, string? from, string index)
+    {
+        Seed(3);
+        var search = new SeriesSearch { Modality = modality, From = from is null ? null : DateOnly.Parse(from, CultureInfo.InvariantCulture), Sort = sort };
+        var where = " WHERE " + string.Join(" AND ", new[] { modality is null ? null : "s.modality = $modality", from is null ? null : "s.study_date >= $from" }.OfType<string>());
+
+        var plan = Plan(IndexQuery.PageSql(search, new PageRequest(0, 50), text: false, where, total: 12, walk: false), from, null);
+
+        Assert.StartsWith($"SEARCH s USING INDEX {index}", plan, StringComparison.Ordinal);
+        Assert.Contains("USE TEMP B-TREE FOR ORDER BY", plan, StringComparison.Ordinal);
     }
 
     [Theory]

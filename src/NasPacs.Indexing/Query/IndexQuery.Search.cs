@@ -130,6 +130,13 @@ internal sealed partial class IndexQuery
             estimate = text > TextSampleLimit && !reader.IsDBNull(1) ? EstimateMatches(text, reader.GetInt64(1), rows) : text;
         }
 
+        if (!SearchLimits.IsCapped(total) && page.Offset >= total)
+        {
+            // Nothing to read: the page's statement would read what the count just read (or, led by the page's order,
+            // every series a filter rejects: 25 ms for a modality and a date range that no series has together).
+            return Task.FromResult(new Page<SeriesSummary>([], total, page.Offset, page.Limit));
+        }
+
         var walk = Walk(page, estimate, rows, probeCost);
         var items = new List<SeriesSummary>(Math.Min(page.Limit, (int)Math.Min(total, int.MaxValue)));
         if (walk && matcher is not null && search.Sort != SeriesSort.Relevance && WalkIndex(search) is { } index)
@@ -250,18 +257,25 @@ internal sealed partial class IndexQuery
     {
         var direction = search.Descending ? "DESC" : "ASC";
         var limit = " LIMIT $limit OFFSET $offset";
-        if (text && filterLeads)
+        if (text && filterLeads && search.Sort != SeriesSort.Relevance)
         {
             // At most CountLimit series pass the filters: each is probed for the text and the few that match are sorted.
-            var by = search.Sort == SeriesSort.Relevance ? "series_fts.rank, s.id" : Order(search.Sort, direction);
-            return $"SELECT {SeriesColumns} FROM series s INDEXED BY {FilterIndex(search)} CROSS JOIN series_fts ON series_fts.rowid = s.id{where} ORDER BY {by}{limit}";
+            // Not by relevance: a probe's rank computes the text's statistics again, for each series (a short prefix and
+            // a month of series: 1.2-1.7 s instead of 30-45 ms led by the text).
+            return $"SELECT {SeriesColumns} FROM series s INDEXED BY {FilterIndex(search)} CROSS JOIN series_fts ON series_fts.rowid = s.id{where} " +
+                   $"ORDER BY {Order(search.Sort, direction)}{limit}";
         }
 
         if (!text)
         {
             // The indexes of schemas V002 and V003 serve each order, with or without a modality filter. With one, it is
-            // named: SQLite sees several indexes that start with the modality and may pick one that needs a sort.
-            var hint = !string.IsNullOrWhiteSpace(search.Modality) && WalkIndex(search) is { } byModality ? $" INDEXED BY {byModality}" : "";
+            // named: SQLite sees several indexes that start with the modality and may pick one that needs a sort. When
+            // the filters pass no more than the count limit, their own index reads those few and they are sorted:
+            // walking the order's index would test every series the filters reject.
+            var filtered = !string.IsNullOrWhiteSpace(search.Modality) || search.From is not null || search.To is not null;
+            var hint = filtered && !SearchLimits.IsCapped(total) ? $" INDEXED BY {FilterIndex(search)}"
+                : !string.IsNullOrWhiteSpace(search.Modality) && WalkIndex(search) is { } byModality ? $" INDEXED BY {byModality}"
+                : "";
             return $"SELECT {SeriesColumns} FROM series s{hint}{where} ORDER BY {Order(search.Sort, direction)}{limit}";
         }
 
