@@ -49,7 +49,21 @@ public static class PydicomOracle
     /// <summary>Runs the oracle over <paramref name="files"/>, asking for <paramref name="keywords"/>.</summary>
     public static IReadOnlyDictionary<string, PydicomResult> Run(IEnumerable<string> files, IEnumerable<string> keywords)
     {
-        var script = Path.Combine(Path.GetTempPath(), $"naspacs-pydicom-oracle-{Environment.ProcessId}.py");
+        // One script file per call: test classes run in parallel, and with one per process a call deleted the script
+        // another call's python was about to open (seen in CI: "can't open file …/naspacs-pydicom-oracle-30800.py").
+        var script = Path.Combine(Path.GetTempPath(), $"naspacs-pydicom-oracle-{Environment.ProcessId}-{Guid.NewGuid():N}.py");
+        try
+        {
+            return Run(script, files, keywords);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static Dictionary<string, PydicomResult> Run(string script, IEnumerable<string> files, IEnumerable<string> keywords)
+    {
         using (var resource = typeof(PydicomOracle).Assembly.GetManifestResourceStream("NasPacs.Testing.Oracle.pydicom_oracle.py")
             ?? throw new InvalidOperationException("The oracle script is not embedded."))
         using (var file = File.Create(script))
@@ -77,7 +91,6 @@ public static class PydicomOracle
         }
 
         process.WaitForExit();
-        File.Delete(script);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"The pydicom oracle failed ({process.ExitCode}): {errors.Result}");
