@@ -101,10 +101,11 @@ internal sealed partial class IndexQuery
 
         var where = filter.Length == 0 ? "" : " WHERE" + filter.ToString(4, filter.Length - 4);
         var onlyText = match is not null && search.Modality is null && search.From is null && search.To is null;
-        var filterLeads = match is not null && !onlyText && FilterLeads(match, $"series s INDEXED BY {FilterIndex(search)}{conditions}", Statement);
+        var byFilter = $"series s INDEXED BY {FilterIndex(search)}";
+        var filterLeads = match is not null && !onlyText && FilterLeads(match, byFilter + conditions, Statement);
         var matches = onlyText ? "series_fts WHERE series_fts MATCH $match"
             : match is null ? "series s" + where
-            : filterLeads ? $"series s INDEXED BY {FilterIndex(search)} CROSS JOIN series_fts ON series_fts.rowid = s.id{where}"
+            : filterLeads ? $"{byFilter} CROSS JOIN series_fts ON series_fts.rowid = s.id{where}"
             : "series_fts CROSS JOIN series s ON s.id = series_fts.rowid" + where;
         // The count also says how far into the row ids (full-text matches come in row id order) the capped count got,
         // which estimates how many match in all: the page's plan depends on it, and counting them would cost more.
@@ -201,9 +202,9 @@ internal sealed partial class IndexQuery
     /// <see cref="SearchLimits.CountLimit"/> + 1, through their index) costs ~0.04 ms; only when they are that few is the
     /// text's sample counted too.
     /// </summary>
-    private static bool FilterLeads(string match, string filtered, Func<string, SqliteCommand> statement)
+    private static bool FilterLeads(string match, string filteredSeries, Func<string, SqliteCommand> statement)
     {
-        var passing = (long)statement($"SELECT COUNT(*) FROM (SELECT 1 FROM {filtered} LIMIT {SearchLimits.CountLimit + 1})").ExecuteScalar()!;
+        var passing = (long)statement($"SELECT COUNT(*) FROM (SELECT 1 FROM {filteredSeries} LIMIT {SearchLimits.CountLimit + 1})").ExecuteScalar()!;
         if (passing == 0 || SearchLimits.IsCapped(passing))
         {
             return passing == 0;
