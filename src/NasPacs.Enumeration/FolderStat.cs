@@ -60,11 +60,15 @@ internal sealed partial class FolderStat : IDisposable
         }
     }
 
-    /// <summary>The size and last write time (UTC) that <c>lstat</c> gives for <paramref name="name"/> in this folder.</summary>
-    public bool TryGet(ReadOnlySpan<char> name, out long size, out DateTimeOffset lastWriteTimeUtc)
+    /// <summary>
+    /// The size and last write time (UTC) that <c>lstat</c> gives for <paramref name="name"/> in this folder, and whether
+    /// it is a special file (<see cref="IsSpecialFile"/>), which the walk leaves out.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<char> name, out long size, out DateTimeOffset lastWriteTimeUtc, out bool special)
     {
         size = 0;
         lastWriteTimeUtc = default;
+        special = false;
         if (name.Length > 255 || name.Contains('\0'))
         {
             return false;
@@ -73,7 +77,14 @@ internal sealed partial class FolderStat : IDisposable
         Span<byte> path = stackalloc byte[256 * 3 + 1];
         var length = Encoding.UTF8.GetBytes(name, path);
         path[length] = 0;
-        if (!TryStat(path[..(length + 1)], followLinks: false, out var entry) || !entry.HasValues)
+        var nameZ = path[..(length + 1)];
+        if (!TryStat(nameZ, followLinks: false, out var entry))
+        {
+            return false;
+        }
+
+        special = IsSpecialFile(nameZ, entry);
+        if (!entry.HasValues)
         {
             return false;
         }
@@ -82,6 +93,15 @@ internal sealed partial class FolderStat : IDisposable
         lastWriteTimeUtc = entry.LastWriteTimeUtc;
         return true;
     }
+
+    /// <summary>
+    /// Whether the entry <paramref name="nameZ"/>, whose own <c>lstat</c> is <paramref name="own"/>, is a FIFO, a socket or
+    /// a device, or a link to one. No header read may open such a file: opening a FIFO waits for a writer, for ever on a
+    /// share nobody writes to, and a device is not an image. A link whose target cannot be asked is not special: its read
+    /// reports why.
+    /// </summary>
+    public bool IsSpecialFile(ReadOnlySpan<byte> nameZ, in EntryStat own)
+        => own.IsLink ? TryStat(nameZ, followLinks: true, out var target) && target.IsSpecial : own.IsSpecial;
 
     /// <summary>
     /// <c>statx</c> of the entry <paramref name="nameZ"/> (UTF-8, ending in a NUL byte) in this folder: like <c>lstat</c>,
@@ -174,4 +194,7 @@ internal readonly record struct EntryStat(int FileType, bool HasValues, long Siz
     public bool IsDirectory => FileType == 0x4000; // S_IFDIR
 
     public bool IsLink => FileType == 0xA000; // S_IFLNK
+
+    /// <summary>A FIFO, character device, block device or socket (<c>S_IFIFO</c>, <c>S_IFCHR</c>, <c>S_IFBLK</c>, <c>S_IFSOCK</c>).</summary>
+    public bool IsSpecial => FileType is 0x1000 or 0x2000 or 0x6000 or 0xC000;
 }

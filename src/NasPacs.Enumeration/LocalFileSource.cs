@@ -172,7 +172,7 @@ internal sealed partial class LocalFileSource : IFileSource
         root.CopyTo(path);
         var end = root.Length + Encoding.UTF8.GetBytes(relativePath, path[root.Length..]);
         path[end] = 0;
-        var fd = UnixFile.Open(ref path[0], UnixFile.ReadOnlyCloseOnExec);
+        var fd = UnixFile.Open(ref path[0], UnixFile.ReadOnlyNonBlockingCloseOnExec);
         if (fd < 0)
         {
             return false;
@@ -185,6 +185,16 @@ internal sealed partial class LocalFileSource : IFileSource
                 var read = UnixFile.PRead(fd, ref destination[total], (nuint)(destination.Length - total), total);
                 if (read < 0)
                 {
+                    if (Marshal.GetLastPInvokeError() == UnixFile.ESPipe)
+                    {
+                        // The managed read would open it again without O_NONBLOCK and wait for a writer.
+                        throw new FileSourceException(
+                            ErrorCategory.FileSystem,
+                            ErrorCodes.FileUnreadable,
+                            "This is a FIFO (a named pipe), not a file: it holds no image and was not read.",
+                            relativePath);
+                    }
+
                     total = 0;
                     return false;
                 }

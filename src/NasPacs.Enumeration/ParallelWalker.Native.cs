@@ -28,14 +28,16 @@ internal sealed partial class ParallelWalker
     /// </summary>
     /// <remarks>
     /// Each decision follows .NET's <c>FileSystemEntry</c> on Unix: a <c>DT_LNK</c> entry is a folder if what it points
-    /// to is one (<c>stat</c>), a <c>DT_UNKNOWN</c> one is asked with <c>lstat</c> first, and every other type is a file.
+    /// to is one (<c>stat</c>), a <c>DT_UNKNOWN</c> one is asked with <c>lstat</c> first, and a regular file is a file.
+    /// Unlike .NET, a FIFO, socket or device, or a link to one, is left out (<see cref="FolderStat.IsSpecialFile"/>), as
+    /// the managed listing does (<see cref="Transform"/>).
     /// A name that is not valid UTF-8 is decoded with U+FFFD as .NET decodes it, and then looked up by that decoded name,
     /// as .NET does: the entry is exactly the managed one (a path that no read can open, reported when it is read).
     /// A listing that cannot start returns <see langword="null"/>, and .NET lists the folder and reports any failure as before.
     /// </remarks>
     private sealed class NativeListing : IEnumerable<Item>, IEnumerator<Item>
     {
-        private const byte DtUnknown = 0, DtDirectory = 4, DtLink = 10;
+        private const byte DtUnknown = 0, DtDirectory = 4, DtRegular = 8, DtLink = 10;
 
         private readonly FolderStat _stat;
         private readonly Folder _folder;
@@ -154,19 +156,35 @@ internal sealed partial class ParallelWalker
                 case DtDirectory:
                     isDirectory = true;
                     break;
+                case DtRegular:
+                    isDirectory = false;
+                    break;
                 case DtLink:
                     isLink = true;
-                    isDirectory = PointsToFolder(nameZ);
+                    if (!TryTarget(nameZ, out isDirectory))
+                    {
+                        return false;
+                    }
+
                     break;
                 case DtUnknown:
                     ownKnown = _stat.TryStat(nameZ, followLinks: false, out own);
                     isLink = ownKnown && own.IsLink;
-                    isDirectory = isLink ? PointsToFolder(nameZ) : ownKnown && own.IsDirectory;
+                    if (ownKnown && own.IsSpecial)
+                    {
+                        return false;
+                    }
+
+                    isDirectory = ownKnown && own.IsDirectory;
+                    if (isLink && !TryTarget(nameZ, out isDirectory))
+                    {
+                        return false;
+                    }
+
                     break;
                 default:
-                    // A regular file, and also a FIFO, socket or device: .NET calls everything that is not a folder a file.
-                    isDirectory = false;
-                    break;
+                    // A FIFO, socket or device: no image, and opening a FIFO would wait for a writer (FolderStat.IsSpecialFile).
+                    return false;
             }
 
             if (isDirectory)
@@ -187,7 +205,16 @@ internal sealed partial class ParallelWalker
             return true;
         }
 
-        private bool PointsToFolder(ReadOnlySpan<byte> nameZ) => _stat.TryStat(nameZ, followLinks: true, out var target) && target.IsDirectory;
+        /// <summary>
+        /// What a link points to: a folder, a file, or (<see langword="false"/>) a special file, which the walk leaves out.
+        /// A link whose target cannot be asked is a file, as .NET's entry is; its read reports why.
+        /// </summary>
+        private bool TryTarget(ReadOnlySpan<byte> nameZ, out bool isDirectory)
+        {
+            var known = _stat.TryStat(nameZ, followLinks: true, out var target);
+            isDirectory = known && target.IsDirectory;
+            return !(known && target.IsSpecial);
+        }
 
         /// <summary>What .NET's entry answers when the stat by name fails (the file vanished, an odd time): it asks by path.</summary>
         private static (long Size, DateTimeOffset LastWriteTimeUtc) ManagedValues(string fullPath)

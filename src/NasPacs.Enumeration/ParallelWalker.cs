@@ -60,7 +60,7 @@ internal sealed partial class ParallelWalker : IDisposable
     private readonly record struct Folder(string FullPath, string RelativePath, string RealPath);
 
     /// <summary>One listed entry; <paramref name="RelativePath"/> is built in the transform, so a file costs one string.</summary>
-    private readonly record struct Item(string RelativePath, bool IsDirectory, bool IsLink, long Length, DateTimeOffset LastWriteTimeUtc);
+    private readonly record struct Item(string RelativePath, bool IsDirectory, bool IsLink, long Length, DateTimeOffset LastWriteTimeUtc, bool IsSpecial = false);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -222,6 +222,11 @@ internal sealed partial class ParallelWalker : IDisposable
         foreach (var item in listing)
         {
             ct.ThrowIfCancellationRequested();
+            if (item.IsSpecial)
+            {
+                continue;
+            }
+
             if (item.IsDirectory)
             {
                 if (TryFolder(folder, item, out var sub))
@@ -321,9 +326,17 @@ internal sealed partial class ParallelWalker : IDisposable
         if (!entry.IsDirectory && !OperatingSystem.IsWindows())
         {
             // A file needs no attributes on Unix (links matter only for folders), and reading them costs a geteuid call
-            // per file for the read-only bit. Size and time by name in the open folder, not by full path (FolderStat).
-            return stat is not null && stat.TryGet(name, out var size, out var lastWrite)
-                ? new Item(relative, false, false, size, lastWrite)
+            // per file for the read-only bit. Size and time by name in the open folder, not by full path (FolderStat);
+            // a FIFO, socket or device is left out, as the native listing leaves it out.
+            var known = false;
+            var (size, lastWrite, special) = (0L, default(DateTimeOffset), false);
+            if (stat is not null)
+            {
+                known = stat.TryGet(name, out size, out lastWrite, out special);
+            }
+
+            return known || special
+                ? new Item(relative, false, false, size, lastWrite, special)
                 : new Item(relative, false, false, entry.Length, entry.LastWriteTimeUtc);
         }
 

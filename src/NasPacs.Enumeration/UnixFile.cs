@@ -9,13 +9,20 @@ namespace NasPacs.Enumeration;
 /// </summary>
 internal static class UnixFile
 {
-    /// <summary>O_RDONLY | O_CLOEXEC (0x80000 on every Linux architecture .NET runs on).</summary>
-    public const int ReadOnlyCloseOnExec = 0x80000;
+    /// <summary>
+    /// O_RDONLY | O_NONBLOCK | O_CLOEXEC (0x800 and 0x80000 on every Linux architecture .NET runs on). Non-blocking has no
+    /// effect on a regular file; should a FIFO stand where the walk saw a file, open does not wait for a writer, and
+    /// pread fails with <see cref="ESPipe"/>.
+    /// </summary>
+    public const int ReadOnlyNonBlockingCloseOnExec = 0x800 | 0x80000;
+
+    /// <summary>The <c>errno</c> of a positional read of a pipe, FIFO or socket.</summary>
+    public const int ESPipe = 29;
 
     [DllImport("libc", EntryPoint = "open")]
     public static extern int Open(ref byte path, int flags);
 
-    [DllImport("libc", EntryPoint = "pread")]
+    [DllImport("libc", EntryPoint = "pread", SetLastError = true)]
     public static extern nint PRead(int fd, ref byte buffer, nuint count, long offset);
 
     [DllImport("libc", EntryPoint = "close")]

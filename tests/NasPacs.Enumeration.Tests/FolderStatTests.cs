@@ -62,10 +62,40 @@ public sealed class FolderStatTests : IDisposable
         }
 
         Assert.NotNull(stat);
-        Assert.False(stat.TryGet("not-there.dcm", out _, out _));
+        Assert.False(stat.TryGet("not-there.dcm", out _, out _, out var special));
+        Assert.False(special);
         File.WriteAllBytes(_root.Combine("there.dcm"), new byte[42]);
-        Assert.True(stat.TryGet("there.dcm", out var size, out var lastWrite));
+        Assert.True(stat.TryGet("there.dcm", out var size, out var lastWrite, out special));
+        Assert.False(special);
         Assert.Equal(42, size);
         Assert.Equal(File.GetLastWriteTimeUtc(_root.Combine("there.dcm")), lastWrite.UtcDateTime);
+    }
+
+    [Fact]
+    public void TryGet_FifoSocketDeviceAndLinksToThem_AreSpecial()
+    {
+        using var stat = FolderStat.TryOpen(_root.Path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        Assert.NotNull(stat);
+        SpecialFiles.MakeFifo(_root.Combine("pipe"));
+        SpecialFiles.MakeSocket(_root.Combine("socket"));
+        File.CreateSymbolicLink(_root.Combine("null"), "/dev/null");
+        File.CreateSymbolicLink(_root.Combine("to pipe"), _root.Combine("pipe"));
+        File.WriteAllBytes(_root.Combine("file"), [1]);
+        File.CreateSymbolicLink(_root.Combine("to file"), _root.Combine("file"));
+        File.CreateSymbolicLink(_root.Combine("broken"), _root.Combine("nowhere"));
+
+        string[] names = ["pipe", "socket", "null", "to pipe", "file", "to file", "broken"];
+        var special = names.Where(n =>
+        {
+            stat.TryGet(n, out _, out _, out var isSpecial);
+            return isSpecial;
+        });
+
+        Assert.Equal(["pipe", "socket", "null", "to pipe"], special);
     }
 }

@@ -66,6 +66,24 @@ public sealed class ReadPathTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadPrefixAsync_FifoWhereTheWalkSawAFile_ThrowsUnreadableWithoutWaitingForAWriter()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // The walk leaves FIFOs out; this one stands where a file was listed. A blocking open would wait for ever.
+        SpecialFiles.MakeFifo(_root.Combine("swapped.dcm"));
+        var read = Task.Run(async () => await Source().ReadPrefixAsync("swapped.dcm", new byte[8]));
+
+        var ex = await Assert.ThrowsAsync<FileSourceException>(() => read.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(ErrorCodes.FileUnreadable, ex.Code);
+        Assert.Contains("FIFO", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadPrefixAsync_FileInAMissingFolder_ThrowsVanished()
     {
         var ex = await Assert.ThrowsAsync<FileSourceException>(async () => await Source().ReadPrefixAsync("gone/a.dcm", new byte[8]));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Enumeration;
+using NasPacs.Testing;
 
 namespace NasPacs.Indexing.Tests;
 
@@ -97,6 +98,25 @@ public sealed class IndexerTests : IDisposable
         var errors = await _index.Query().GetErrorsAsync(new ErrorSearch { Category = ErrorCategory.Dicom });
         Assert.Equal(2, errors.Total);
         Assert.All(errors.Items, e => Assert.False(string.IsNullOrWhiteSpace(e.Report.Suggestion)));
+    }
+
+    [Fact]
+    public async Task StartAsync_FifoSocketAndDeviceNamedAsCandidates_LeftOutAndTheRunCompletes()
+    {
+        _index.CopyPydicom("CT_small.dcm", "a/CT.dcm");
+        SpecialFiles.MakeFifo(_index.Combine("a/pipe.dcm"));
+        SpecialFiles.MakeFifo(_index.Combine("a/pipe"));
+        SpecialFiles.MakeSocket(_index.Combine("a/socket.dcm"));
+        File.CreateSymbolicLink(_index.Combine("a/zero.dcm"), "/dev/zero");
+        File.CreateSymbolicLink(_index.Combine("a/to pipe.dcm"), _index.Combine("a/pipe.dcm"));
+
+        // Before, a reader opened the FIFO and waited for a writer: the run never ended, and could not be cancelled.
+        var status = await _index.IndexAsync();
+
+        Assert.Equal(IndexState.Completed, status.Phase);
+        Assert.Equal(1, status.EnumeratedFiles);
+        Assert.Equal(0, status.Errors);
+        Assert.Equal(["CT.dcm"], _index.Strings("SELECT name FROM files ORDER BY name"));
     }
 
     [Fact]
