@@ -9,13 +9,19 @@ namespace NasPacs.Smb;
 /// One enumeration: folders listed by several workers at once, files streamed to the caller as each folder
 /// completes. A folder that cannot be listed is reported and skipped; the root failing ends the walk with its error.
 /// </summary>
+/// <remarks>
+/// A server follows its own links: Samba shows a link to a folder as a plain folder, so a link to an ancestor
+/// (<c>up -> ..</c>) made the walk descend <c>up/loop/up/loop/…</c> until paths grew too long, indexing the same files
+/// again at every level. Each folder carries the file IDs of its ancestors, and a folder whose ID is among them is
+/// not entered. A server that gives no IDs (0 or all ones) is walked as before.
+/// </remarks>
 internal sealed class SmbTreeWalk
 {
     private readonly SmbFileSource _source;
     private readonly FileEnumerationOptions _options;
     private readonly ChannelWriter<FileEntry> _output;
     private readonly TimeProvider _time;
-    private readonly Channel<string> _folders = Channel.CreateUnbounded<string>();
+    private readonly Channel<Folder> _folders = Channel.CreateUnbounded<Folder>();
     private int _outstanding;
     private long _foldersListed;
     private long _filesSeen;
@@ -44,7 +50,7 @@ internal sealed class SmbTreeWalk
             }
 
             _outstanding = 1;
-            await HandleListingAsync(string.Empty, root, cancellationToken).ConfigureAwait(false);
+            await HandleListingAsync(new Folder(string.Empty, null), root, cancellationToken).ConfigureAwait(false);
             var workers = Enumerable.Range(0, Math.Clamp(_options.MaxParallelism, 1, 64)).Select(_ => WorkAsync(cancellationToken)).ToArray();
             await Task.WhenAll(workers).ConfigureAwait(false);
             _output.TryComplete();
@@ -63,34 +69,56 @@ internal sealed class SmbTreeWalk
             List<DirectoryEntry>? entries = null;
             try
             {
-                entries = await _source.ListAsync(folder, cancellationToken).ConfigureAwait(false);
+                entries = await _source.ListAsync(folder.Path, cancellationToken).ConfigureAwait(false);
             }
             catch (FileSourceException ex)
             {
-                Report(ex, folder);
+                Report(ex, folder.Path);
             }
 
             await HandleListingAsync(folder, entries ?? [], cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleListingAsync(string folder, List<DirectoryEntry> entries, CancellationToken cancellationToken)
+    private async Task HandleListingAsync(Folder folder, List<DirectoryEntry> entries, CancellationToken cancellationToken)
     {
         long files = 0;
+        var ancestry = folder.Ancestry;
+        if (entries.Find(e => e.IsSelf) is { HasFileId: true } self)
+        {
+            // The folder's own ID, as it answers it: the root's is known only so, and a link may carry an ID of its own
+            // in its parent's listing (the check there then missed it).
+            if (ancestry?.Parent?.Contains(self.FileId) == true)
+            {
+                entries = [];
+            }
+            else if (ancestry is null || !ancestry.HasFileId)
+            {
+                ancestry = new Ancestry(self.FileId, ancestry?.Parent);
+            }
+        }
+
         foreach (var entry in entries)
         {
+            if (entry.IsSelf)
+            {
+                continue;
+            }
+
             if (_options.SkipHidden && (entry.Name.StartsWith('.') || (entry.Attributes & (FileAttributes.Hidden | FileAttributes.System)) != 0))
             {
                 continue;
             }
 
-            var path = folder.Length == 0 ? entry.Name : folder + "/" + entry.Name;
+            var path = folder.Path.Length == 0 ? entry.Name : folder.Path + "/" + entry.Name;
             if (entry.IsDirectory)
             {
-                if (_options.ShouldEnterDirectory?.Invoke(path) ?? true)
+                // A folder that is one of its own ancestors (a link the server follows) would be walked for ever.
+                var isLoop = entry.HasFileId && ancestry?.Contains(entry.FileId) == true;
+                if (!isLoop && (_options.ShouldEnterDirectory?.Invoke(path) ?? true))
                 {
                     Interlocked.Increment(ref _outstanding);
-                    _folders.Writer.TryWrite(path);
+                    _folders.Writer.TryWrite(new Folder(path, new Ancestry(entry.HasFileId ? entry.FileId : 0, ancestry)));
                 }
 
                 continue;
@@ -113,6 +141,28 @@ internal sealed class SmbTreeWalk
         if (Interlocked.Decrement(ref _outstanding) == 0)
         {
             _folders.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>A folder to list: its path below the root, and the IDs of it and its ancestors (null for the root).</summary>
+    private readonly record struct Folder(string Path, Ancestry? Ancestry);
+
+    /// <summary>A folder's file ID (0 when the server gave none) and its parent's chain, shared by all its subfolders.</summary>
+    private sealed record Ancestry(ulong FileId, Ancestry? Parent)
+    {
+        public bool HasFileId => FileId != 0;
+
+        public bool Contains(ulong fileId)
+        {
+            for (var a = this; a is not null; a = a.Parent)
+            {
+                if (a.FileId == fileId)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

@@ -112,12 +112,13 @@ internal static class ResponseSamples
         for (var i = 0; i < names.Length; i++)
         {
             var name = Encoding.Unicode.GetBytes(names[i]);
-            var size = (64 + name.Length + 7) & ~7;
+            var size = (80 + name.Length + 7) & ~7;
             var entry = new byte[size];
             Put32(entry, 0, i < names.Length - 1 ? (uint)size : 0);
             Put64(entry, 40, (ulong)(100 * i));
             Put32(entry, 60, (uint)name.Length);
-            name.CopyTo(entry, 64);
+            Put64(entry, 72, (ulong)(1000 + i)); // FileIdFullDirectoryInformation.FileId
+            name.CopyTo(entry, 80);
             entries.AddRange(entry);
         }
 

@@ -95,6 +95,28 @@ public sealed class SmbServerVariantTests
         Assert.Equal(SmbErrorCodes.DialectMismatch, error.Code);
     }
 
+    [Fact]
+    public async Task EnumerateAsync_LinksToAncestorsTheServerFollows_AreNotEntered()
+    {
+        // Samba follows links inside the share and shows them as plain folders: before the walk compared file IDs it went
+        // down top/p/loop/up/loop/up/… until the paths were too long, listing a.dcm again at every level.
+        using var samba = Start("");
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(samba.ShareFolder, "p/loop")).FullName, "b.dcm"), "b");
+        File.CreateSymbolicLink(Path.Combine(samba.ShareFolder, "p/loop/up"), "..");
+        File.CreateSymbolicLink(Path.Combine(samba.ShareFolder, "top"), ".");
+        await using var source = Create(samba, _ => { });
+        var errors = new List<ErrorReport>();
+
+        var listed = new List<string>();
+        await foreach (var entry in source.EnumerateAsync(new FileEnumerationOptions { MaxParallelism = 4, OnError = errors.Add }))
+        {
+            listed.Add(entry.RelativePath);
+        }
+
+        Assert.Equal(["a.dcm", "p/loop/b.dcm"], listed.Order(StringComparer.Ordinal));
+        Assert.Empty(errors);
+    }
+
     private static SambaServer Start(string global)
     {
         var samba = SambaServer.Start(global);

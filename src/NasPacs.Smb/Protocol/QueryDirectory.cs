@@ -2,19 +2,22 @@ using System.Text;
 
 namespace NasPacs.Smb.Protocol;
 
-/// <summary>SMB2 QUERY_DIRECTORY with FileDirectoryInformation entries (MS-SMB2 §2.2.33, §2.2.34; MS-FSCC §2.4.10).</summary>
+/// <summary>
+/// SMB2 QUERY_DIRECTORY with FileIdFullDirectoryInformation entries (MS-SMB2 §2.2.33, §2.2.34; MS-FSCC §2.4.23): the
+/// fields of FileDirectoryInformation plus each entry's file ID, which lets the walk see a folder it is already inside.
+/// </summary>
 internal static class QueryDirectory
 {
-    private const byte FileDirectoryInformation = 0x01;
+    private const byte FileIdFullDirectoryInformation = 0x26;
     private const byte RestartScans = 0x01;
-    private const int EntryFixedSize = 64;
+    private const int EntryFixedSize = 80;
 
     public static byte[] BuildRequest(FileId fileId, int outputBufferLength, bool restart)
     {
         var pattern = Encoding.Unicode.GetBytes("*");
         var body = new byte[32 + pattern.Length];
         Wire.Put16(body, 0, 33);
-        body[2] = FileDirectoryInformation;
+        body[2] = FileIdFullDirectoryInformation;
         body[3] = restart ? RestartScans : (byte)0;
         fileId.Write(body.AsSpan(8));
         Wire.Put16(body, 24, Smb2Header.Size + 32);
@@ -24,7 +27,7 @@ internal static class QueryDirectory
         return body;
     }
 
-    /// <summary>Parses every entry of a response, validating each offset and length; "." and ".." are dropped.</summary>
+    /// <summary>Parses every entry of a response, validating each offset and length; ".." is dropped, "." kept (the folder's own ID).</summary>
     public static List<DirectoryEntry> ParseResponse(ReadOnlySpan<byte> message, int outputBufferLength)
     {
         var body = Wire.Body(message);
@@ -40,23 +43,24 @@ internal static class QueryDirectory
         var at = 0;
         while (buffer.Length > 0)
         {
-            var entry = Wire.Slice(buffer, at, buffer.Length - at, "FileDirectoryInformation");
-            var next = Wire.U32(entry, 0, "FileDirectoryInformation.NextEntryOffset");
-            var nameLength = Wire.U32(entry, 60, "FileDirectoryInformation.FileNameLength");
-            var name = Wire.Slice(entry, EntryFixedSize, nameLength, "FileDirectoryInformation.FileName");
+            var entry = Wire.Slice(buffer, at, buffer.Length - at, "FileIdFullDirectoryInformation");
+            var next = Wire.U32(entry, 0, "FileIdFullDirectoryInformation.NextEntryOffset");
+            var nameLength = Wire.U32(entry, 60, "FileIdFullDirectoryInformation.FileNameLength");
+            var name = Wire.Slice(entry, EntryFixedSize, nameLength, "FileIdFullDirectoryInformation.FileName");
             if (nameLength % 2 != 0 || nameLength == 0)
             {
                 throw new SmbProtocolException($"A directory entry has a file name of {nameLength} bytes.");
             }
 
             var fileName = Encoding.Unicode.GetString(name);
-            if (fileName is not ("." or ".."))
+            if (fileName is not "..")
             {
                 entries.Add(new DirectoryEntry(
                     fileName,
-                    Wire.I64(entry, 40, "FileDirectoryInformation.EndOfFile"),
-                    Wire.I64(entry, 24, "FileDirectoryInformation.LastWriteTime"),
-                    (FileAttributes)Wire.U32(entry, 56, "FileDirectoryInformation.FileAttributes")));
+                    Wire.I64(entry, 40, "FileIdFullDirectoryInformation.EndOfFile"),
+                    Wire.I64(entry, 24, "FileIdFullDirectoryInformation.LastWriteTime"),
+                    (FileAttributes)Wire.U32(entry, 56, "FileIdFullDirectoryInformation.FileAttributes"),
+                    Wire.U64(entry, 72, "FileIdFullDirectoryInformation.FileId")));
             }
 
             if (next == 0)
@@ -77,8 +81,14 @@ internal static class QueryDirectory
     }
 }
 
-/// <summary>One name in a folder listing.</summary>
-internal readonly record struct DirectoryEntry(string Name, long EndOfFile, long LastWriteTime, FileAttributes Attributes)
+/// <summary>One name in a folder listing; <paramref name="FileId"/> is the server's ID of the file (0 or all ones: none).</summary>
+internal readonly record struct DirectoryEntry(string Name, long EndOfFile, long LastWriteTime, FileAttributes Attributes, ulong FileId = 0)
 {
     public bool IsDirectory => (Attributes & FileAttributes.Directory) != 0;
+
+    /// <summary>The "." entry: the listed folder itself.</summary>
+    public bool IsSelf => Name == ".";
+
+    /// <summary>Whether the server gave an ID (MS-FSCC: a file system without IDs answers 0 or -1).</summary>
+    public bool HasFileId => FileId is not (0 or ulong.MaxValue);
 }
