@@ -9,9 +9,9 @@ internal sealed class BridgeHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public BridgeHost(OrthancServer orthanc, Action<OrthancOptions>? configure = null)
+    public BridgeHost(OrthancServer orthanc, Action<OrthancOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
-        _services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddOrthancBridge(o =>
             {
@@ -23,8 +23,9 @@ internal sealed class BridgeHost : IAsyncDisposable
                 o.MaxRetries = 15;
                 o.BreakDuration = TimeSpan.FromSeconds(1);
                 configure?.Invoke(o);
-            })
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            });
+        services?.Invoke(collection);
+        _services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Bridge = _services.GetRequiredService<IOrthancBridge>();
     }
 

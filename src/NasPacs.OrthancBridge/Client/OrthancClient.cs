@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -179,8 +180,11 @@ internal sealed class OrthancClient(IHttpClientFactory factory, IOptions<Orthanc
         {
             throw OrthancErrors.FileUnreadable(source, relativePath ?? source.RelativePath ?? "");
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
         {
+            // A bare SocketException too: .NET 10's connection pool asks a new socket for its peer's address outside the
+            // try that wraps connect failures, so a connection Orthanc resets as it opens (while it stops) surfaced as
+            // "Transport endpoint is not connected" and failed the whole push instead of being retried.
             throw OrthancErrors.FromTransport(Url, ex);
         }
     }

@@ -149,7 +149,7 @@ internal static class OrthancErrors
         HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => "connection refused",
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "cannot connect",
         HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "the connection closed before the answer",
-        HttpRequestException or IOException => "the connection failed",
+        HttpRequestException or IOException or SocketException => "the connection failed",
         _ => ex.GetType().Name,
     };
 }
