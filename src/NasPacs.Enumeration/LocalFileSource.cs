@@ -31,6 +31,15 @@ internal sealed partial class LocalFileSource : IFileSource
             RootPath = Path.GetFullPath(rootPath);
         }
 
+        if (File.Exists(RootPath))
+        {
+            throw new FileSourceException(
+                ErrorCategory.Configuration,
+                ErrorCodes.RootUnreachable,
+                $"'{RootPath}' is a file, not a folder. Give the folder that holds the DICOM files.",
+                relativePath: "");
+        }
+
         if (!Directory.Exists(RootPath))
         {
             throw new FileSourceException(

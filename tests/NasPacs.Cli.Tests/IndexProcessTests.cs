@@ -211,6 +211,47 @@ public sealed class IndexProcessTests : IDisposable
         Assert.All(document.RootElement.EnumerateArray(), s => Assert.Equal(4, s.GetProperty("file_count").GetInt32()));
     }
 
+    [Fact]
+    public async Task Index_JsonPathIsAFolder_RefusedBeforeTheRun()
+    {
+        Generate(Tree, series: 1, instances: 2);
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database, "--json", _folder.Path]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("is a folder", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Database), "the run started anyway");
+    }
+
+    [Fact]
+    public async Task Index_JsonCannotBeWrittenAtTheEnd_SaysTheIndexIsCompleteAndFails()
+    {
+        Generate(Tree, series: 1, instances: 2);
+        var json = Path.Combine(_folder.Path, "out.json");
+        Directory.CreateDirectory(json + ".tmp"); // where the export writes first: it cannot be opened as a file
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database, "--json", json]);
+
+        // Before: an unhandled IOException with its stack trace, after a completed run.
+        Assert.Equal(3, exitCode);
+        Assert.Contains("The index is complete, but its JSON could not be written", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM files"));
+        Assert.False(File.Exists(json));
+    }
+
+    [Fact]
+    public async Task Index_RootIsAFile_SaysItIsAFile()
+    {
+        Generate(Tree, series: 1, instances: 1);
+        var file = Directory.EnumerateFiles(Tree, "*", SearchOption.AllDirectories).First();
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", file, "--db", Database]);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("is a file, not a folder", output, StringComparison.Ordinal);
+    }
+
     private async Task WaitForProcessedAsync(Process child, long atLeast)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -54,6 +54,13 @@ internal static class IndexCommand
     public static async Task<int> RunAsync(IndexArguments arguments, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var smb = SmbLogin.IsSmbRoot(arguments.Root);
+        if (arguments.JsonPath is { } json && JsonPathProblem(json) is { } problem)
+        {
+            // Said before the run, not after it: the export is the last step of what may be an hour of indexing.
+            console.MarkupLineInterpolated($"[red]Cannot write the index JSON:[/] {problem}");
+            return ExitCodes.Usage;
+        }
+
         await using var services = IndexServices.Build(arguments.DatabasePath, options =>
         {
             options.MaxWorkers = arguments.Workers ?? (smb ? SmbFileSourceFactory.RecommendedReaders : options.MaxWorkers);
@@ -122,7 +129,17 @@ internal static class IndexCommand
 
                 if (arguments.JsonPath is { } jsonPath && final.Phase == IndexState.Completed)
                 {
-                    await ExportAsync(services.GetRequiredService<IIndexQuery>(), jsonPath).ConfigureAwait(false);
+                    try
+                    {
+                        await ExportAsync(services.GetRequiredService<IIndexQuery>(), jsonPath).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        console.MarkupLineInterpolated($"[red]The index is complete, but its JSON could not be written:[/] {ex.Message}");
+                        console.MarkupLine("  Free space or choose another file, then run the index again with --json: unchanged files are not read again.");
+                        return ExitCodes.Failed;
+                    }
+
                     console.MarkupLineInterpolated($"Index JSON written to [blue]{jsonPath}[/].");
                 }
 
@@ -148,15 +165,40 @@ internal static class IndexCommand
         return new SmbFileSourceFactory().Create(arguments.Root, login);
     }
 
+    /// <summary>Why <paramref name="path"/> cannot take the JSON export, or null; a folder that refuses writing shows at the export.</summary>
+    private static string? JsonPathProblem(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return $"'{path}' is a folder. Give a file name, such as {Path.Join(path, "index.json")}.";
+        }
+
+        var folder = Path.GetDirectoryName(path);
+        return folder is null || Directory.Exists(folder) ? null : $"the folder '{folder}' does not exist.";
+    }
+
     private static async Task ExportAsync(IIndexQuery query, string path)
     {
         var temporary = path + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        try
         {
-            await query.ExportAsync(stream).ConfigureAwait(false);
-        }
+            await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            {
+                await query.ExportAsync(stream).ConfigureAwait(false);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            // A disk that filled up leaves no half-written export behind.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
+            throw;
+        }
     }
 }
 
