@@ -106,19 +106,27 @@ internal static class ResponseSamples
         return Message(Smb2Command.Read, body);
     }
 
-    public static byte[] QueryDirectory(params string[] names)
+    public static byte[] QueryDirectory(params string[] names) => QueryDirectory(withIds: true, names);
+
+    /// <summary>A listing as FileIdFullDirectoryInformation (IDs 1000, 1001, …) or, without IDs, FileDirectoryInformation.</summary>
+    public static byte[] QueryDirectory(bool withIds, params string[] names)
     {
+        var fixedSize = withIds ? 80 : 64;
         var entries = new List<byte>();
         for (var i = 0; i < names.Length; i++)
         {
             var name = Encoding.Unicode.GetBytes(names[i]);
-            var size = (80 + name.Length + 7) & ~7;
+            var size = (fixedSize + name.Length + 7) & ~7;
             var entry = new byte[size];
             Put32(entry, 0, i < names.Length - 1 ? (uint)size : 0);
             Put64(entry, 40, (ulong)(100 * i));
             Put32(entry, 60, (uint)name.Length);
-            Put64(entry, 72, (ulong)(1000 + i)); // FileIdFullDirectoryInformation.FileId
-            name.CopyTo(entry, 80);
+            if (withIds)
+            {
+                Put64(entry, 72, (ulong)(1000 + i));
+            }
+
+            name.CopyTo(entry, fixedSize);
             entries.AddRange(entry);
         }
 

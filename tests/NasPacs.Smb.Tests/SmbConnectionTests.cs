@@ -9,6 +9,54 @@ public sealed class SmbConnectionTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public async Task ListAsync_ServerRefusesListingsWithFileIds_ListsWithoutThemFromThenOn()
+    {
+        await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));
+        server.Client.DirectoryBufferSize = 4096;
+        var warm = server.Client.SendAsync([ScriptedServer.CloseRequest()], related: false, CancellationToken.None);
+        await server.RespondAsync((await server.ReceiveAsync(Wait))[0].Header, NtStatus.Success, credits: 16, ScriptedServer.CloseBody());
+        await warm.WaitAsync(Wait);
+
+        var listing = ShareOperations.ListAsync(server.Client, "folder", CancellationToken.None);
+
+        // First CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY asks for FileIdFullDirectoryInformation (0x26); the server
+        // answers as one that does not know the class.
+        var first = await server.ReceiveAsync(Wait);
+        Assert.Equal([0x26, 0x26], first.Skip(1).Select(m => m.Message[Smb2Header.Size + 2]));
+        await server.RespondAsync(first[0].Header, NtStatus.Success, 1, ResponseSamples.Create()[Smb2Header.Size..]);
+        await server.RespondAsync(first[1].Header, NtStatus.InvalidInfoClass, 1, ScriptedServer.ErrorBody());
+        await server.RespondAsync(first[2].Header, NtStatus.InvalidInfoClass, 1, ScriptedServer.ErrorBody());
+
+        // The client closes that handle and lists again with FileDirectoryInformation (0x01).
+        var again = new List<(Smb2Header Header, byte[] Message)>();
+        while (again.Count < 3)
+        {
+            foreach (var message in await server.ReceiveAsync(Wait))
+            {
+                if (message.Header.Command == Smb2Command.Close)
+                {
+                    await server.RespondAsync(message.Header, NtStatus.Success, 1, ScriptedServer.CloseBody());
+                }
+                else
+                {
+                    again.Add(message);
+                }
+            }
+        }
+
+        Assert.Equal([0x01, 0x01], again.Skip(1).Select(m => m.Message[Smb2Header.Size + 2]));
+        await server.RespondAsync(again[0].Header, NtStatus.Success, 1, ResponseSamples.Create()[Smb2Header.Size..]);
+        await server.RespondAsync(again[1].Header, NtStatus.Success, 1, ResponseSamples.QueryDirectory(withIds: false, ".", "a.dcm", "b.dcm")[Smb2Header.Size..]);
+        await server.RespondAsync(again[2].Header, NtStatus.NoMoreFiles, 1, ScriptedServer.ErrorBody());
+
+        var entries = await listing.WaitAsync(Wait);
+
+        Assert.Equal([".", "a.dcm", "b.dcm"], entries.Select(e => e.Name));
+        Assert.All(entries, e => Assert.False(e.HasFileId));
+        Assert.False(server.Client.ListsFileIds);
+    }
+
+    [Fact]
     public async Task SendAsync_InterimPendingThenFinal_ReturnsFinalResponse()
     {
         await using var server = await ScriptedServer.StartAsync(TimeSpan.FromSeconds(30));

@@ -62,16 +62,18 @@ internal static class ShareOperations
     public static async Task<List<DirectoryEntry>> ListAsync(SmbConnection connection, string path, CancellationToken cancellationToken)
     {
         var bufferSize = connection.DirectoryBufferSize;
+        var withIds = connection.ListsFileIds;
         var responses = await connection.SendAsync(
             [
                 new Smb2Request(Smb2Command.Create, Create.BuildRequest(path, Create.AccessListDirectory, Create.OptionDirectory)),
-                new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(FileId.Related, bufferSize, restart: true), bufferSize),
-                new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(FileId.Related, bufferSize, restart: false), bufferSize),
+                new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(FileId.Related, bufferSize, restart: true, withIds), bufferSize),
+                new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(FileId.Related, bufferSize, restart: false, withIds), bufferSize),
             ],
             related: true,
             cancellationToken).ConfigureAwait(false);
         var created = Create.ParseResponse(responses[0].EnsureStatus().Message);
         var entries = new List<DirectoryEntry>();
+        var refused = false;
         try
         {
             var next = 1;
@@ -79,13 +81,20 @@ internal static class ShareOperations
             {
                 var page = next < responses.Length
                     ? responses[next++]
-                    : (await connection.SendAsync([new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(created.FileId, bufferSize, restart: false), bufferSize)], related: false, cancellationToken).ConfigureAwait(false))[0];
+                    : (await connection.SendAsync([new Smb2Request(Smb2Command.QueryDirectory, QueryDirectory.BuildRequest(created.FileId, bufferSize, restart: false, withIds), bufferSize)], related: false, cancellationToken).ConfigureAwait(false))[0];
                 if (page.Status == NtStatus.NoMoreFiles)
                 {
                     break;
                 }
 
-                entries.AddRange(QueryDirectory.ParseResponse(page.EnsureStatus().Message, bufferSize));
+                if (withIds && next == 2 && QueryDirectory.IsClassRefused(page.Status))
+                {
+                    // A server without file IDs in its listings: this connection lists as before, without loop checks.
+                    refused = true;
+                    break;
+                }
+
+                entries.AddRange(QueryDirectory.ParseResponse(page.EnsureStatus().Message, bufferSize, withIds));
                 if (entries.Count > MaxEntriesPerFolder)
                 {
                     throw new SmbProtocolException($"The server listed more than {MaxEntriesPerFolder} entries in one folder.");
@@ -95,6 +104,12 @@ internal static class ShareOperations
         finally
         {
             CloseInBackground(connection, created.FileId);
+        }
+
+        if (refused)
+        {
+            connection.ListsFileIds = false;
+            return await ListAsync(connection, path, cancellationToken).ConfigureAwait(false);
         }
 
         return entries;

@@ -24,7 +24,10 @@ internal sealed partial class SmbConnection
     public int MaxReadSize { get; private set; }
 
     /// <summary>Largest QUERY_DIRECTORY output buffer this connection asks for.</summary>
-    public int DirectoryBufferSize { get; private set; }
+    public int DirectoryBufferSize { get; internal set; }
+
+    /// <summary>Whether listings ask for file IDs; false once the server has refused that information class.</summary>
+    public bool ListsFileIds { get; set; } = true;
 
     /// <summary>Connects, signs in and connects to the share; throws a classified exception on failure.</summary>
     public static async Task<SmbConnection> OpenAsync(SmbOptions options, TimeProvider time, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ internal static class NtStatus
     public const uint BufferOverflow = 0x80000005;
     public const uint MoreProcessingRequired = 0xC0000016;
     public const uint InvalidParameter = 0xC000000D;
+    public const uint InvalidInfoClass = 0xC0000003;
     public const uint NoSuchFile = 0xC000000F;
     public const uint EndOfFile = 0xC0000011;
     public const uint AccessDenied = 0xC0000022;
@@ -50,6 +51,7 @@ internal static class NtStatus
         NoMoreFiles => "STATUS_NO_MORE_FILES",
         MoreProcessingRequired => "STATUS_MORE_PROCESSING_REQUIRED",
         InvalidParameter => "STATUS_INVALID_PARAMETER",
+        InvalidInfoClass => "STATUS_INVALID_INFO_CLASS",
         NoSuchFile => "STATUS_NO_SUCH_FILE",
         EndOfFile => "STATUS_END_OF_FILE",
         AccessDenied => "STATUS_ACCESS_DENIED",

@@ -3,21 +3,26 @@ using System.Text;
 namespace NasPacs.Smb.Protocol;
 
 /// <summary>
-/// SMB2 QUERY_DIRECTORY with FileIdFullDirectoryInformation entries (MS-SMB2 §2.2.33, §2.2.34; MS-FSCC §2.4.23): the
-/// fields of FileDirectoryInformation plus each entry's file ID, which lets the walk see a folder it is already inside.
+/// SMB2 QUERY_DIRECTORY (MS-SMB2 §2.2.33, §2.2.34) with FileIdFullDirectoryInformation entries (MS-FSCC §2.4.23): the
+/// fields of FileDirectoryInformation (§2.4.10) plus each entry's file ID, which lets the walk see a folder it is
+/// already inside. A server that refuses that class is asked for FileDirectoryInformation (<c>withIds</c> false).
 /// </summary>
 internal static class QueryDirectory
 {
+    private const byte FileDirectoryInformation = 0x01;
     private const byte FileIdFullDirectoryInformation = 0x26;
     private const byte RestartScans = 0x01;
-    private const int EntryFixedSize = 80;
+    private const int EntryFixedSize = 64, EntryWithIdFixedSize = 80, FileIdOffset = 72;
 
-    public static byte[] BuildRequest(FileId fileId, int outputBufferLength, bool restart)
+    /// <summary>What a server that does not know an information class answers (Windows, Samba and others differ).</summary>
+    public static bool IsClassRefused(uint status) => status is NtStatus.InvalidInfoClass or NtStatus.NotSupported or NtStatus.InvalidParameter;
+
+    public static byte[] BuildRequest(FileId fileId, int outputBufferLength, bool restart, bool withIds = true)
     {
         var pattern = Encoding.Unicode.GetBytes("*");
         var body = new byte[32 + pattern.Length];
         Wire.Put16(body, 0, 33);
-        body[2] = FileIdFullDirectoryInformation;
+        body[2] = withIds ? FileIdFullDirectoryInformation : FileDirectoryInformation;
         body[3] = restart ? RestartScans : (byte)0;
         fileId.Write(body.AsSpan(8));
         Wire.Put16(body, 24, Smb2Header.Size + 32);
@@ -28,8 +33,9 @@ internal static class QueryDirectory
     }
 
     /// <summary>Parses every entry of a response, validating each offset and length; ".." is dropped, "." kept (the folder's own ID).</summary>
-    public static List<DirectoryEntry> ParseResponse(ReadOnlySpan<byte> message, int outputBufferLength)
+    public static List<DirectoryEntry> ParseResponse(ReadOnlySpan<byte> message, int outputBufferLength, bool withIds = true)
     {
+        var fixedSize = withIds ? EntryWithIdFixedSize : EntryFixedSize;
         var body = Wire.Body(message);
         Wire.RequireStructureSize(body, 9, "QueryDirectoryResponse");
         var length = Wire.U32(body, 4, "QueryDirectoryResponse.OutputBufferLength");
@@ -46,7 +52,7 @@ internal static class QueryDirectory
             var entry = Wire.Slice(buffer, at, buffer.Length - at, "FileIdFullDirectoryInformation");
             var next = Wire.U32(entry, 0, "FileIdFullDirectoryInformation.NextEntryOffset");
             var nameLength = Wire.U32(entry, 60, "FileIdFullDirectoryInformation.FileNameLength");
-            var name = Wire.Slice(entry, EntryFixedSize, nameLength, "FileIdFullDirectoryInformation.FileName");
+            var name = Wire.Slice(entry, fixedSize, nameLength, "FileIdFullDirectoryInformation.FileName");
             if (nameLength % 2 != 0 || nameLength == 0)
             {
                 throw new SmbProtocolException($"A directory entry has a file name of {nameLength} bytes.");
@@ -60,7 +66,7 @@ internal static class QueryDirectory
                     Wire.I64(entry, 40, "FileIdFullDirectoryInformation.EndOfFile"),
                     Wire.I64(entry, 24, "FileIdFullDirectoryInformation.LastWriteTime"),
                     (FileAttributes)Wire.U32(entry, 56, "FileIdFullDirectoryInformation.FileAttributes"),
-                    Wire.U64(entry, 72, "FileIdFullDirectoryInformation.FileId")));
+                    withIds ? Wire.U64(entry, FileIdOffset, "FileIdFullDirectoryInformation.FileId") : 0));
             }
 
             if (next == 0)
@@ -69,7 +75,7 @@ internal static class QueryDirectory
             }
 
             // Entries move forward and never overlap the current one, so a hostile server cannot make this loop forever.
-            if (next < EntryFixedSize + nameLength || next > (uint)(buffer.Length - at))
+            if (next < fixedSize + nameLength || next > (uint)(buffer.Length - at))
             {
                 throw new SmbProtocolException($"A directory entry points to the next one at {next}, outside the listing.");
             }
