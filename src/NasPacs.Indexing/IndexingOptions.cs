@@ -48,6 +48,13 @@ public sealed class IndexingOptions
     /// <summary>Delay before the first retry of a read, doubled each time with jitter. Default 200 ms; 0 to 30 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Whether a run that finds no DICOM file under a root whose index holds files may remove them all. Default false: an
+    /// empty root is far more often a share that is not mounted (its mount point left empty) than an archive that was
+    /// emptied, and removing would lose the index of the whole archive. Such a run fails instead and removes nothing.
+    /// </summary>
+    public bool AllowEmptyRoot { get; set; }
+
     /// <summary>The status file path in effect.</summary>
     internal string ResolvedStatusFilePath => StatusFilePath ?? DefaultStatusFilePath(DatabasePath);
 

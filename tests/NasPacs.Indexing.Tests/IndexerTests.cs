@@ -120,6 +120,32 @@ public sealed class IndexerTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_RootEmptiedLikeAShareThatIsNotMounted_FailsAndRemovesNothingUnlessAllowed()
+    {
+        IndexFixture.Generate(_index.Root, patients: 1, studies: 1, series: 2, instances: 3);
+        Assert.Equal(IndexState.Completed, (await _index.IndexAsync()).Phase);
+
+        // What a mount point looks like when the NAS did not mount: the folder is there, with nothing DICOM in it.
+        Directory.Move(_index.Root, _index.Root + ".away");
+        File.WriteAllText(_index.Combine("README.txt"), "mount point");
+        var failed = await _index.IndexAsync();
+
+        Assert.Equal(IndexState.Failed, failed.Phase);
+        Assert.Contains("Nothing was removed from the index", failed.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("holds 6 files", failed.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal(0, failed.RemovedFiles);
+        Assert.Equal(6, _index.Scalar("SELECT COUNT(*) FROM files"));
+        Assert.Equal(2, _index.Scalar("SELECT COUNT(*) FROM series"));
+
+        var allowed = await _index.IndexAsync(o => o.AllowEmptyRoot = true);
+
+        Assert.Equal(IndexState.Completed, allowed.Phase);
+        Assert.Equal(6, allowed.RemovedFiles);
+        Assert.Equal(0, _index.Scalar("SELECT COUNT(*) FROM files"));
+        Assert.Equal(0, _index.Scalar("SELECT COUNT(*) FROM series"));
+    }
+
+    [Fact]
     public async Task StartAsync_MissingSeriesUid_GroupsByStudySeriesNumberModalityThenFolder()
     {
         const string Script = """

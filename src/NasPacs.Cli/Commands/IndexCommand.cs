@@ -29,9 +29,13 @@ internal static class IndexCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the index as the design's JSON (series with files) to this file." };
         var maxFiles = new Option<double>("--max-files-per-second") { Description = "Throttle: read at most this many files per second (0 = no limit)." };
         var maxMegabytes = new Option<double>("--max-mb-per-second") { Description = "Throttle: read at most this many MB of headers per second (0 = no limit)." };
+        var allowEmpty = new Option<bool>("--allow-empty-root")
+        {
+            Description = "Let a run that finds no DICOM file remove every file from the index. Without it such a run fails and removes nothing: an empty folder is usually a share that is not mounted.",
+        };
         var command = new Command("index", "Index the DICOM files below a folder into a searchable SQLite index (incremental; Ctrl+C stops, a re-run resumes).")
         {
-            folder, db, status, workers, json, maxFiles, maxMegabytes,
+            folder, db, status, workers, json, maxFiles, maxMegabytes, allowEmpty,
         };
         command.SetAction((parse, ct) => RunAsync(
             new IndexArguments(
@@ -42,7 +46,8 @@ internal static class IndexCommand
                 parse.GetValue(maxFiles),
                 parse.GetValue(maxMegabytes),
                 parse.GetValue(status)?.FullName,
-                SmbLogin.FromEnvironment()),
+                SmbLogin.FromEnvironment(),
+                parse.GetValue(allowEmpty)),
             AnsiConsole.Console,
             ct));
         return command;
@@ -68,6 +73,7 @@ internal static class IndexCommand
             options.MaxFilesPerSecond = arguments.MaxFilesPerSecond;
             options.MaxMegabytesPerSecond = arguments.MaxMegabytesPerSecond;
             options.StatusFilePath = arguments.StatusPath;
+            options.AllowEmptyRoot = arguments.AllowEmptyRoot;
         });
 
         IFileSource source;
@@ -204,4 +210,4 @@ internal static class IndexCommand
 
 /// <summary>The parsed command line of <c>naspacs index</c>; <paramref name="Smb"/> is the login for an <c>smb://</c> root.</summary>
 /// <remarks><see cref="SmbOptions.ToString"/> leaves the password out, so this record's does too.</remarks>
-internal sealed record IndexArguments(string Root, string DatabasePath, int? Workers = null, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0, string? StatusPath = null, SmbOptions? Smb = null);
+internal sealed record IndexArguments(string Root, string DatabasePath, int? Workers = null, string? JsonPath = null, double MaxFilesPerSecond = 0, double MaxMegabytesPerSecond = 0, string? StatusPath = null, SmbOptions? Smb = null, bool AllowEmptyRoot = false);

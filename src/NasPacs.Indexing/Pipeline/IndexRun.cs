@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -193,7 +194,14 @@ internal sealed partial class IndexRun : IIndexRun
         await WhenAllQuietly(readers).ConfigureAwait(false);
         if (walkComplete && _failure is null && !_rootFailed && !token.IsCancellationRequested)
         {
-            await SweepAsync(writes.Writer, token).ConfigureAwait(false);
+            if (EmptyRootProblem() is { } problem)
+            {
+                _failure = problem;
+            }
+            else
+            {
+                await SweepAsync(writes.Writer, token).ConfigureAwait(false);
+            }
         }
 
         writes.Writer.TryComplete();
@@ -259,6 +267,20 @@ internal sealed partial class IndexRun : IIndexRun
             _logger.StageFailed(ex);
             await _cancel.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Why the sweep must not run: a root with no DICOM file left whose index holds files (see <see cref="IndexingOptions.AllowEmptyRoot"/>).</summary>
+    private string? EmptyRootProblem()
+    {
+        if (_options.AllowEmptyRoot || Volatile.Read(ref _counters.Enumerated) > 0 || _resources.Known.MaxIdAtStart == 0)
+        {
+            return null;
+        }
+
+        var indexed = IndexDatabase.Scalar(_resources.Reader, "SELECT COUNT(*) FROM files");
+        return indexed == 0 ? null : string.Create(
+            CultureInfo.InvariantCulture,
+            $"No DICOM file was found in {_source.DisplayName}, but the index holds {indexed:N0} files from it: the share may not be mounted, or the folder was emptied. Nothing was removed from the index. If the files are really gone, index again allowing an empty root (naspacs index --allow-empty-root; NasPacs:Indexing:AllowEmptyRoot on the server).");
     }
 
     private static string UnexpectedError(Exception ex) => $"Indexing stopped on an unexpected error: {ex.GetType().Name}: {ex.Message}";
