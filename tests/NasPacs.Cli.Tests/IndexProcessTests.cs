@@ -241,6 +241,26 @@ public sealed class IndexProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_RootLeftEmpty_FailsKeepingTheIndexUntilAllowed()
+    {
+        Generate(Tree, series: 1, instances: 3);
+        Assert.Equal(0, (await Naspacs.RunAsync(["index", Tree, "--db", Database])).ExitCode);
+        Directory.Move(Tree, Tree + ".away");
+        Directory.CreateDirectory(Tree);
+
+        var (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database]);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("the share may not be mounted", output, StringComparison.Ordinal);
+        Assert.Equal(3, Scalar("SELECT COUNT(*) FROM files"));
+
+        (exitCode, output) = await Naspacs.RunAsync(["index", Tree, "--db", Database, "--allow-empty-root"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM files"));
+    }
+
+    [Fact]
     public async Task Index_RootIsAFile_SaysItIsAFile()
     {
         Generate(Tree, series: 1, instances: 1);
