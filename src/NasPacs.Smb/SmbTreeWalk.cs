@@ -86,8 +86,8 @@ internal sealed class SmbTreeWalk
         var ancestry = folder.Ancestry;
         if (entries.Find(e => e.IsSelf) is { HasFileId: true } self)
         {
-            // The folder's own ID, as it answers it: the root's is known only so, and a link may carry an ID of its own
-            // in its parent's listing (the check there then missed it).
+            // The folder's own ID, from its "." entry: the root's ID is known only from there, and a link may show an ID
+            // of its own in its parent's listing (the check there then missed it) but its target's here.
             if (ancestry?.Parent?.Contains(self.FileId) == true)
             {
                 entries = [];
