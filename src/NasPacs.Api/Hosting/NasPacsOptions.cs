@@ -27,6 +27,13 @@ public sealed class NasPacsOptions
     /// <summary>Start a run on every root whose index is still empty when the server starts. Default <see langword="true"/>.</summary>
     public bool IndexEmptyRootsOnStart { get; set; } = true;
 
+    /// <summary>
+    /// Times of day (server local time, <c>HH:mm</c>) at which every root is re-indexed, for example <c>["02:00"]</c>. A
+    /// re-index reads only new and changed files. Default none: runs start from the dashboard, the API or the CLI. At most
+    /// 24 times.
+    /// </summary>
+    public List<TimeOnly> ReindexAt { get; } = [];
+
     /// <summary>How often the live status is pushed to dashboards while a run is active. Default 500 ms; 100 ms to 1 s.</summary>
     public TimeSpan LiveStatusInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -19,6 +19,11 @@ internal sealed partial class NasPacsOptionsValidator : IValidateOptions<NasPacs
             failures.Add($"NasPacs:LiveStatusInterval must be 00:00:00.1 to 00:00:01 (was {options.LiveStatusInterval}).");
         }
 
+        if (options.ReindexAt.Count > 24)
+        {
+            failures.Add($"NasPacs:ReindexAt holds {options.ReindexAt.Count} times of day; at most 24.");
+        }
+
         if (options.Roots.Count == 0 && !options.GenerateSample)
         {
             failures.Add("NasPacs:Roots: configure at least one root (NasPacs:Roots:{name}:Path), or set NasPacs:GenerateSample to true.");

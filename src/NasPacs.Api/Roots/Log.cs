@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Serving {Count} NAS root(s): {Roots}. Indexes in {DataPath}.")]
     public static partial void RootsReady(this ILogger logger, int count, string roots, string dataPath);
+
+    [LoggerMessage(7, LogLevel.Information, "Scheduled re-index of root {Root} skipped: its run is still active.")]
+    public static partial void ScheduledRunSkipped(this ILogger logger, string root);
 }

@@ -23,6 +23,7 @@ internal static class RootsServiceCollectionExtensions
         services.AddSingleton<StatusReporter>();
         services.AddSingleton<ConnectionProbe>();
         services.AddHostedService<StartupIndexing>();
+        services.AddHostedService<ScheduledIndexing>();
         return services;
     }
 }
