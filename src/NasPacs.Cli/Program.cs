@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NasPacs.Cli;
+using NasPacs.Abstractions.Indexing;
 using NasPacs.Cli.Commands;
 using Spectre.Console;
 
@@ -32,4 +33,29 @@ if (parsed.Errors.Count > 0)
 }
 
 // Ctrl+C cancels the command's token; an index run then writes what it has read, which takes a moment on a slow share.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30), EnableDefaultExceptionHandler = false });
+}
+catch (IndexingException ex)
+{
+    // An index that cannot be opened (not a NasPacs index, written by a newer NasPacs, in a folder that refuses writing),
+    // by any command: said with what to do, not as a stack trace.
+    AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    if (ex.Suggestion.Length > 0)
+    {
+        AnsiConsole.MarkupLineInterpolated($"  {ex.Suggestion}");
+    }
+
+    return ExitCodes.Failed;
+}
+catch (OperationCanceledException)
+{
+    return ExitCodes.Cancelled;
+}
+catch (Exception ex)
+{
+    // What the parser's default handler did with anything else: the whole exception on stderr, exit code 1.
+    await Console.Error.WriteLineAsync($"Unhandled exception: {ex}");
+    return 1;
+}

@@ -260,6 +260,47 @@ public sealed class IndexProcessTests : IDisposable
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM files"));
     }
 
+    [Theory]
+    [InlineData("search", "not a database")]
+    [InlineData("status", "not a database")]
+    [InlineData("errors", "not a database")]
+    [InlineData("index", "not a database")]
+    [InlineData("search", "newer schema")]
+    [InlineData("status", "newer schema")]
+    [InlineData("index", "newer schema")]
+    public async Task AnyCommand_IndexThatCannotBeOpened_SaysWhyWithoutAStackTrace(string command, string kind)
+    {
+        Generate(Tree, series: 1, instances: 1);
+        if (kind == "not a database")
+        {
+            File.WriteAllText(Database, "this is not an index");
+        }
+        else
+        {
+            Assert.Equal(0, (await Naspacs.RunAsync(["index", Tree, "--db", Database])).ExitCode);
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Database};Pooling=False");
+            connection.Open();
+            using var newer = connection.CreateCommand();
+            newer.CommandText = "PRAGMA user_version = 99"; // as a newer NasPacs leaves it
+            newer.ExecuteNonQuery();
+        }
+
+        string[] args = command switch
+        {
+            "search" => ["search", "x", "--db", Database],
+            "index" => ["index", Tree, "--db", Database],
+            _ => [command, "--db", Database],
+        };
+        var (exitCode, output) = await Naspacs.RunAsync(args);
+
+        // Before: "Unhandled exception" and a stack trace (exit 1) from every command but index, and for a newer schema
+        // from index too.
+        Assert.Equal(3, exitCode);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains(kind == "newer schema" ? "newer than this NasPacs knows" : "cannot be opened", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Index_RootIsAFile_SaysItIsAFile()
     {

@@ -38,7 +38,10 @@ public class SchemaMigratorTests
         connection.Open();
         IndexDatabase.Execute(connection, $"PRAGMA user_version = {SchemaMigrator.LatestVersion + 1}");
 
-        Assert.Throws<InvalidOperationException>(() => SchemaMigrator.Migrate(connection));
+        var ex = Assert.Throws<NasPacs.Abstractions.Indexing.IndexingException>(() => SchemaMigrator.Migrate(connection));
+
+        Assert.Equal(NasPacs.Abstractions.Errors.ErrorCodes.IndexNewerSchema, ex.Code);
+        Assert.Contains("newer than this NasPacs knows", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

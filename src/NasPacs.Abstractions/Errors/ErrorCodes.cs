@@ -50,4 +50,7 @@ public static class ErrorCodes
 
     /// <summary>The index file belongs to another root folder (one index file per root).</summary>
     public const string IndexOtherRoot = "index.other-root";
+
+    /// <summary>The index was written by a newer NasPacs, whose schema this one does not know.</summary>
+    public const string IndexNewerSchema = "index.newer-schema";
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
+using NasPacs.Abstractions.Errors;
+using NasPacs.Abstractions.Indexing;
 
 namespace NasPacs.Indexing.Storage;
 
@@ -36,8 +38,11 @@ internal static class SchemaMigrator
         var current = GetVersion(connection);
         if (current > LatestVersion)
         {
-            throw new InvalidOperationException(
-                $"The index has schema version {current}, newer than this NasPacs knows ({LatestVersion}). Use a newer NasPacs or another index file.");
+            throw new IndexingException(
+                ErrorCategory.Configuration,
+                ErrorCodes.IndexNewerSchema,
+                $"The index has schema version {current}, newer than this NasPacs knows ({LatestVersion}).",
+                "Use the NasPacs that wrote this index, or a newer one; or index into another file.");
         }
 
         var applied = new List<int>();
