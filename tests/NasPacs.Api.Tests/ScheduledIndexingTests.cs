@@ -55,6 +55,21 @@ public sealed class ScheduledIndexingTests
         Assert.True(started >= scheduled.AddSeconds(-1), $"The run started at {started:O}, before the time of day {at}.");
         var runs = await client.JsonAsync("/api/index/runs?root=sample");
         Assert.Equal(1, runs.GetProperty("total").GetInt64());
+
+        // The dashboard shows the next one: the same time of day, tomorrow.
+        var next = (await client.JsonAsync("/api/index/status")).GetProperty("next_reindex").GetDateTimeOffset();
+        Assert.InRange(next - scheduled, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
+    }
+
+    [Fact]
+    public async Task Status_NoSchedule_NextReindexIsNull()
+    {
+        using var factory = new ApiFactory(new() { ["NasPacs:IndexEmptyRootsOnStart"] = "false" });
+        using var client = factory.CreateClient();
+
+        var status = await client.JsonAsync("/api/index/status");
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, status.GetProperty("next_reindex").ValueKind);
     }
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);

@@ -29,6 +29,7 @@ public sealed class UiTests
         await page.GotoAsync(server.BaseUrl + "/");
         var card = page.Locator("[data-root=sample]");
         await Assertions.Expect(page.GetByTestId("live")).ToContainTextAsync("Live", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("schedule")).ToBeHiddenAsync(); // no NasPacs:ReindexAt
         await card.GetByRole(AriaRole.Button, new() { Name = "Start indexing" }).ClickAsync();
         await Assertions.Expect(card.GetByTestId("phase")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("enumerating|indexing"), new() { Timeout = Timeout });
         await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Start indexing" })).ToBeDisabledAsync();
@@ -90,6 +91,23 @@ public sealed class UiTests
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("SAMPLE, BORIS", new() { Timeout = Timeout });
+    }
+
+    [ChromiumFact]
+    public async Task Dashboard_ReindexAtConfigured_ShowsTheNextScheduledRun()
+    {
+        using var server = new UiServer(new() { ["NasPacs:IndexEmptyRootsOnStart"] = "false", ["NasPacs:ReindexAt:0"] = "02:00" });
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.BaseUrl + "/");
+
+        var schedule = page.GetByTestId("schedule");
+
+        await Assertions.Expect(schedule).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(schedule).ToContainTextAsync("Next scheduled re-index of every root:");
+        await Assertions.Expect(schedule).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\b0?2:00"));
     }
 
     [ChromiumFact]

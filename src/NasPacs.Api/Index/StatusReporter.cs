@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using NasPacs.Abstractions.Errors;
+using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Indexing;
+using NasPacs.Api.Hosting;
 using NasPacs.Api.Roots;
 
 namespace NasPacs.Api.Index;
@@ -18,13 +20,14 @@ internal sealed record RootStatus(string Name, string? Location, string Kind, bo
 /// <summary>The status of every root (or of one).</summary>
 /// <param name="Roots">One entry per root.</param>
 /// <param name="Time">When this was taken.</param>
-internal sealed record StatusResponse(IReadOnlyList<RootStatus> Roots, DateTimeOffset Time);
+/// <param name="NextReindex">When every root is re-indexed next (<c>NasPacs:ReindexAt</c>); <see langword="null"/> with no schedule.</param>
+internal sealed record StatusResponse(IReadOnlyList<RootStatus> Roots, DateTimeOffset Time, DateTimeOffset? NextReindex);
 
 /// <summary>
 /// Builds <see cref="RootStatus"/> snapshots. Totals and the last stored run are cached for a moment per root, so twenty
 /// dashboards polling twice a second cost the database one query every two seconds, not forty per second.
 /// </summary>
-internal sealed class StatusReporter(RootCatalog catalog, TimeProvider time)
+internal sealed class StatusReporter(RootCatalog catalog, IOptions<NasPacsOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.OrdinalIgnoreCase);
@@ -38,7 +41,9 @@ internal sealed class StatusReporter(RootCatalog catalog, TimeProvider time)
             list.Add(await DescribeAsync(root, cancellationToken).ConfigureAwait(false));
         }
 
-        return new StatusResponse(list, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var schedule = options.Value.ReindexAt;
+        return new StatusResponse(list, now, schedule.Count == 0 ? null : ScheduledIndexing.NextRun(now, schedule, time.LocalTimeZone));
     }
 
     public Task<StatusResponse> DescribeAllAsync(CancellationToken cancellationToken) => DescribeAsync(catalog.All, cancellationToken);

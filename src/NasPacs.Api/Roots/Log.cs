@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Scheduled re-index of root {Root} skipped: its run is still active.")]
     public static partial void ScheduledRunSkipped(this ILogger logger, string root);
+
+    [LoggerMessage(8, LogLevel.Information, "Every root is re-indexed at {Times} (server local time); next at {Next:O}.")]
+    public static partial void ScheduleReady(this ILogger logger, string times, DateTimeOffset next);
 }

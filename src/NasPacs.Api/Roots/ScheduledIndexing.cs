@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
@@ -21,6 +22,8 @@ internal sealed class ScheduledIndexing(RootCatalog catalog, IOptions<NasPacsOpt
             return;
         }
 
+        var first = NextRun(time.GetUtcNow(), times, time.LocalTimeZone);
+        logger.ScheduleReady(string.Join(", ", times.Order().Select(t => t.ToString("HH:mm", CultureInfo.InvariantCulture))), first);
         while (true)
         {
             var now = time.GetUtcNow();

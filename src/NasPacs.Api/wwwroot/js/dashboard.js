@@ -81,9 +81,13 @@ export function renderDashboard(view) {
   const cards = new Map();
   const list = h('div', {});
   const live = h('p', { class: 'muted', 'data-testid': 'live' }, 'Connecting…');
-  clear(view, h('h1', {}, 'Indexing'), live, list);
+  const schedule = h('p', { class: 'muted', 'data-testid': 'schedule', hidden: true });
+  clear(view, h('h1', {}, 'Indexing'), live, schedule, list);
 
   const apply = response => {
+    // NasPacs:ReindexAt: every root is re-indexed at times of day; shown so an administrator sees the schedule is on.
+    schedule.hidden = !response.next_reindex;
+    schedule.textContent = response.next_reindex ? `Next scheduled re-index of every root: ${fmt.time(response.next_reindex)}.` : '';
     for (const root of response.roots) {
       if (!cards.has(root.name)) {
         const refs = createCard(root, act);
