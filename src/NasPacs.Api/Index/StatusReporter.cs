@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using NasPacs.Abstractions.Errors;
 using Microsoft.Extensions.Options;
+using NasPacs.Abstractions.Errors;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Hosting;
 using NasPacs.Api.Roots;

@@ -22,20 +22,23 @@ internal sealed class ScheduledIndexing(RootCatalog catalog, IOptions<NasPacsOpt
             return;
         }
 
-        var first = NextRun(time.GetUtcNow(), times, time.LocalTimeZone);
-        logger.ScheduleReady(string.Join(", ", times.Order().Select(t => t.ToString("HH:mm", CultureInfo.InvariantCulture))), first);
+        var next = NextRun(time.GetUtcNow(), times, time.LocalTimeZone);
+        logger.ScheduleReady(string.Join(", ", times.Order().Select(t => t.ToString("HH:mm", CultureInfo.InvariantCulture))), next);
         while (true)
         {
-            var now = time.GetUtcNow();
-            var next = NextRun(now, times, time.LocalTimeZone);
             try
             {
-                await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
+                var wait = next - time.GetUtcNow();
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+
+            // The next time after this one, not after the clock: a clock a little behind the timer would give this one again.
+            var fired = next;
+            next = NextRun(Later(fired, time.GetUtcNow()), times, time.LocalTimeZone);
 
             foreach (var root in catalog.All)
             {
@@ -43,6 +46,8 @@ internal sealed class ScheduledIndexing(RootCatalog catalog, IOptions<NasPacsOpt
             }
         }
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private async Task StartAsync(NasRoot root)
     {
