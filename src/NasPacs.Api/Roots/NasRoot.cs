@@ -162,6 +162,26 @@ internal sealed class NasRoot : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a run for a caller nobody waits on (start-up, the schedule): a root that cannot be reached or indexed is
+    /// logged and shown as the root's problem by <see cref="StartAsync"/>, a run already active is logged; neither throws.
+    /// </summary>
+    public async Task TryStartAsync()
+    {
+        try
+        {
+            await StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileSourceException or IndexingException)
+        {
+            // StartAsync logged it and set Problem, which the dashboard shows with its suggestion.
+        }
+        catch (RunConflictException)
+        {
+            _logger.StartFailed(Name, "conflict");
+        }
+    }
+
     /// <summary>Applies <paramref name="action"/> to the active run.</summary>
     /// <exception cref="RunConflictException">No run is active on this root.</exception>
     public IndexStatus Control(Action<IIndexRun> action, string verb)

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using NasPacs.Abstractions.Files;
-using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Hosting;
 
 namespace NasPacs.Api.Roots;
@@ -57,15 +55,8 @@ internal sealed class ScheduledIndexing(RootCatalog catalog, IOptions<NasPacsOpt
             return;
         }
 
-        try
-        {
-            await root.StartAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileSourceException or IndexingException or RunConflictException)
-        {
-            // The root's problem is on the dashboard already (NasRoot.StartAsync); the next time of day tries again.
-            logger.StartFailed(root.Name, ex is FileSourceException f ? f.Code : ex is IndexingException i ? i.Code : "conflict");
-        }
+        // A root that cannot be indexed shows its problem on the dashboard; the next time of day tries again.
+        await root.TryStartAsync().ConfigureAwait(false);
     }
 
     /// <summary>The first of <paramref name="times"/> (wall-clock times in <paramref name="zone"/>) after <paramref name="now"/>.</summary>

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Options;
-using NasPacs.Abstractions.Files;
 using NasPacs.Abstractions.Indexing;
 using NasPacs.Api.Hosting;
 
 namespace NasPacs.Api.Roots;
 
 /// <summary>At start-up, starts a run on every root whose index is empty, so that the first screen shows something real.</summary>
-internal sealed class StartupIndexing(RootCatalog catalog, IOptions<NasPacsOptions> options, ILogger<StartupIndexing> logger) : IHostedService
+internal sealed class StartupIndexing(RootCatalog catalog, IOptions<NasPacsOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,15 +22,8 @@ internal sealed class StartupIndexing(RootCatalog catalog, IOptions<NasPacsOptio
                 continue;
             }
 
-            try
-            {
-                await root.StartAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is FileSourceException or IndexingException or RunConflictException)
-            {
-                // The dashboard shows the problem with its suggestion; the server still starts.
-                logger.StartFailed(root.Name, ex is FileSourceException f ? f.Code : ex is IndexingException i ? i.Code : "conflict");
-            }
+            // A root that cannot be indexed shows its problem on the dashboard; the server still starts.
+            await root.TryStartAsync().ConfigureAwait(false);
         }
     }
 
